@@ -1,0 +1,126 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { AppContext } from '../shared/app-context.ts';
+import { AppError } from '../shared/errors.ts';
+import { REDACT_PATHS } from '../shared/logger.ts';
+import { healthRoutes } from './health.routes.ts';
+import { regionsRoutes } from './regions.routes.ts';
+
+/** The Fastify instance every route file gets: request types inferred from the zod schemas. */
+export type ZodApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+/** Body of every error response. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export interface ServerOptions {
+  /** Fastify logger on/off (tests turn it off). */
+  logger?: boolean;
+  /** Largest request body in bytes (imports are uploads). */
+  bodyLimit?: number;
+}
+
+/** Route plugins receive the app context; each file registers one resource. */
+export type RoutePlugin = (app: ZodApp, ctx: AppContext) => Promise<void>;
+
+const ROUTES: RoutePlugin[] = [healthRoutes, regionsRoutes];
+
+/** Lets later capabilities add their route files without touching this one. */
+export function registerRoutes(...plugins: RoutePlugin[]): void {
+  for (const plugin of plugins) if (!ROUTES.includes(plugin)) ROUTES.push(plugin);
+}
+
+export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<ZodApp> {
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : { level: ctx.config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    bodyLimit: options.bodyLimit ?? 50 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      return reply.status(400).send({
+        error: {
+          code: 'validation_failed',
+          message: `Invalid request ${error.validationContext ?? ''}`.trim(),
+          details: error.validation.map((v) => ({
+            path: `${error.validationContext ?? ''}${v.instancePath}`,
+            message: v.message,
+          })),
+        },
+      } satisfies ErrorBody);
+    }
+    if (isResponseSerializationError(error)) {
+      request.log.error({ err: error }, 'response does not match its schema');
+      return reply
+        .status(500)
+        .send({ error: { code: 'internal_error', message: 'Internal server error' } } satisfies ErrorBody);
+    }
+    if (error instanceof AppError) {
+      return reply.status(error.status).send({
+        error: { code: error.code, message: error.message, details: error.details },
+      } satisfies ErrorBody);
+    }
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply
+        .status(500)
+        .send({ error: { code: 'internal_error', message: 'Internal server error' } } satisfies ErrorBody);
+    }
+    return reply.status(status).send({
+      error: { code: (error.code ?? 'bad_request').toLowerCase(), message: error.message },
+    } satisfies ErrorBody);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({
+      error: { code: 'not_found', message: `Route ${request.method} ${request.url.split('?')[0]} not found` },
+    } satisfies ErrorBody);
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Ohvat API',
+        description:
+          'Реестр официальных каналов госорганов в MAX, сбор аудитории и рейтинги регионов. / Register of official government channels in MAX, audience collection and regional ratings.',
+        version: '0.1.0',
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  for (const plugin of ROUTES) await plugin(app, ctx);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { buildServer } from '../api/server.ts';
+import type { Config } from '../config/config.ts';
+import { type AppContext, createAppContext } from '../shared/app-context.ts';
+
+/** Starts the HTTP server and closes everything on SIGINT/SIGTERM. */
+export async function serve(ctx: AppContext, onClose: (() => Promise<void>)[] = []): Promise<void> {
+  const app = await buildServer(ctx);
+  await app.listen({ host: ctx.config.host, port: ctx.config.port });
+  ctx.logger.info(
+    `Ohvat: http://${ctx.config.host === '0.0.0.0' ? 'localhost' : ctx.config.host}:${ctx.config.port}`,
+  );
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    ctx.logger.info({ signal }, 'shutting down');
+    await app.close();
+    for (const close of onClose) await close();
+    await ctx.close();
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+export function registerServeCommands(program: Command, config: () => Config): void {
+  program
+    .command('serve')
+    .description('Запустить сервер API и панели / run the API and dashboard server')
+    .action(async () => {
+      const ctx = await createAppContext(config());
+      await serve(ctx);
+    });
+
+  program
+    .command('demo')
+    .description('Демо: сервер на SQLite с эмулятором MAX / demo: server on SQLite fed by the MAX emulator')
+    .action(async () => {
+      const ctx = await createAppContext({ ...config(), demo: true });
+      await serve(ctx);
+    });
+}

@@ -1,0 +1,202 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place that reads `process.env` is `loadConfigFromProcess` below: everything else receives a
+ * validated `Config`. Sources, lowest priority first: defaults, `ohvat.config.json` (or the file named by
+ * `OHVAT_CONFIG`), environment variables.
+ */
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const positiveNumber = z.coerce.number().positive();
+const bool = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v)),
+]);
+
+const databaseUrl = z
+  .string()
+  .min(1)
+  .refine((v) => /^(postgres|postgresql):\/\//.test(v) || v.startsWith('sqlite:') || v === ':memory:', {
+    message: 'expected postgres://…, sqlite:PATH or :memory:',
+  });
+
+export const configSchema = z
+  .object({
+    databaseUrl: databaseUrl.default('sqlite:./data/ohvat.db'),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: port.default(8080),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Public base URL of this installation (used in links and cookies). */
+    publicUrl: z.string().url().optional(),
+    max: z
+      .object({
+        apiUrl: z.string().url().default('https://platform-api2.max.ru'),
+        publicPageUrl: z.string().url().default('https://max.ru'),
+        /** Bot tokens; several allowed, each gets its own rate budget. */
+        tokens: z.array(z.string().min(10)).default([]),
+        requestsPerSecond: positiveNumber.default(30),
+        pageRequestsPerSecond: positiveNumber.default(1),
+        timeoutMs: positiveInt.default(10_000),
+        retries: z.coerce.number().int().min(0).max(10).default(4),
+      })
+      .default({
+        apiUrl: 'https://platform-api2.max.ru',
+        publicPageUrl: 'https://max.ru',
+        tokens: [],
+        requestsPerSecond: 30,
+        pageRequestsPerSecond: 1,
+        timeoutMs: 10_000,
+        retries: 4,
+      }),
+    redisUrl: z
+      .string()
+      .regex(/^rediss?:\/\//, 'expected redis://… or rediss://…')
+      .optional(),
+    /** Run the collection scheduler inside `ohvat serve` (embedded mode). */
+    collectInProcess: bool.default(true),
+    demo: bool.default(false),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Environment variable → config path. Documented in the README table. */
+export const ENV_VARS = {
+  OHVAT_DATABASE_URL: 'databaseUrl',
+  OHVAT_HOST: 'host',
+  OHVAT_PORT: 'port',
+  OHVAT_LOG_LEVEL: 'logLevel',
+  OHVAT_PUBLIC_URL: 'publicUrl',
+  OHVAT_MAX_API_URL: 'max.apiUrl',
+  OHVAT_MAX_PUBLIC_URL: 'max.publicPageUrl',
+  OHVAT_MAX_TOKEN: 'max.tokens',
+  OHVAT_MAX_RATE: 'max.requestsPerSecond',
+  OHVAT_MAX_PAGE_RATE: 'max.pageRequestsPerSecond',
+  OHVAT_MAX_TIMEOUT_MS: 'max.timeoutMs',
+  OHVAT_MAX_RETRIES: 'max.retries',
+  OHVAT_REDIS_URL: 'redisUrl',
+  OHVAT_COLLECT_IN_PROCESS: 'collectInProcess',
+  OHVAT_DEMO: 'demo',
+} as const;
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+function setPath(target: JsonObject, path: string, value: Json): void {
+  const parts = path.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    if (next === undefined || next === null || typeof next !== 'object' || Array.isArray(next)) {
+      node[part] = {};
+    }
+    node = node[part] as JsonObject;
+  }
+  node[parts[parts.length - 1]!] = value;
+}
+
+function getPath(source: JsonObject, path: string): Json | undefined {
+  let node: Json | undefined = source;
+  for (const part of path.split('.')) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+    node = node[part];
+  }
+  return node;
+}
+
+/** Builds and validates a config from plain sources. Every problem is listed, none is thrown alone. */
+export function parseConfig(
+  env: Record<string, string | undefined>,
+  file: JsonObject = {},
+  fileName?: string,
+): Config {
+  const problems: string[] = [];
+  const input: JsonObject = structuredClone(file);
+  for (const [name, path] of Object.entries(ENV_VARS)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    if (path === 'max.tokens') {
+      setPath(
+        input,
+        path,
+        raw
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      );
+    } else {
+      setPath(input, path, raw);
+    }
+  }
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('OHVAT_') && !(name in ENV_VARS) && !IGNORED_ENV.has(name)) {
+      problems.push(`${name}: unknown variable (known: ${Object.keys(ENV_VARS).join(', ')})`);
+    }
+  }
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = issue.path.join('.');
+      const envName = Object.entries(ENV_VARS).find(([, p]) => p === path || path.startsWith(`${p}.`))?.[0];
+      const fromEnv = envName !== undefined && env[envName] !== undefined && env[envName] !== '';
+      const where = fromEnv ? envName : fileName ? `${fileName}: ${path || '(root)'}` : path || '(root)';
+      problems.push(`${where}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const config = result.data!;
+  if (getPath(input, 'databaseUrl') === undefined && config.databaseUrl.startsWith('sqlite:')) {
+    config.databaseUrl = `sqlite:${resolve(config.databaseUrl.slice('sqlite:'.length))}`;
+  }
+  return config;
+}
+
+/** Variables read by tests and tooling, not by the product. */
+const IGNORED_ENV = new Set([
+  'OHVAT_TEST_PG_URL',
+  'OHVAT_TEST_REDIS_URL',
+  'OHVAT_CONFIG',
+  'OHVAT_BENCH_SCALE',
+]);
+
+/** The only reader of `process.env` in the product. */
+export function loadConfigFromProcess(overrides: Record<string, string> = {}): Config {
+  const env = { ...process.env, ...overrides };
+  const explicit = env.OHVAT_CONFIG;
+  const fileName = explicit ?? 'ohvat.config.json';
+  let file: JsonObject = {};
+  if (existsSync(fileName)) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(fileName, 'utf8'));
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new ConfigError([`${fileName}: expected a JSON object`]);
+      }
+      file = parsed as JsonObject;
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      throw new ConfigError([`${fileName}: not valid JSON (${(error as Error).message})`]);
+    }
+  } else if (explicit !== undefined) {
+    throw new ConfigError([`OHVAT_CONFIG: file ${explicit} does not exist`]);
+  }
+  return parseConfig(env, file, fileName);
+}
+
+/** Test helpers and tools (benchmarks) read their own variables through here, not the product config. */
+export function testEnv(
+  name: 'OHVAT_TEST_PG_URL' | 'OHVAT_TEST_REDIS_URL' | 'OHVAT_BENCH_SCALE' | 'CI',
+): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : value;
+}

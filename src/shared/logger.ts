@@ -1,0 +1,28 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/** Paths whose values never reach a log line: credentials of people, machines and MAX bots. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'authorization',
+  'token',
+  'tokens',
+  'password',
+  '*.token',
+  '*.tokens',
+  '*.password',
+  'config.max.tokens',
+];
+
+export function createLogger(level: string, options: { pretty?: boolean } = {}): Logger {
+  return pino({
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    ...(options.pretty ? {} : {}),
+  });
+}

@@ -1,0 +1,63 @@
+import {
+  type ColumnDefinitionBuilder,
+  type CreateTableBuilder,
+  type Kysely,
+  PostgresAdapter,
+  sql,
+  type Transaction,
+} from 'kysely';
+import type { DialectName } from './database.ts';
+import type { DB } from './schema.ts';
+
+/**
+ * The dialect seam: the few places where SQLite and PostgreSQL differ. Everything else — queries,
+ * upserts (`onConflict`), transactions — is written once with Kysely and runs on both.
+ */
+
+/** Any database handle: the typed one, a transaction, or the untyped one migrations get. */
+type AnyDb = Kysely<unknown> | Kysely<DB> | Transaction<DB>;
+
+export function dialectOf(db: AnyDb): DialectName {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+/** An auto-incrementing integer primary key. */
+export function withIdColumn<T extends string, C extends string>(
+  db: AnyDb,
+  table: CreateTableBuilder<T, C>,
+  name: C | string = 'id',
+): CreateTableBuilder<T, C> {
+  if (dialectOf(db) === 'postgres') {
+    return table.addColumn(name, 'integer', (c: ColumnDefinitionBuilder) =>
+      c.primaryKey().generatedByDefaultAsIdentity(),
+    ) as CreateTableBuilder<T, C>;
+  }
+  return table.addColumn(name, 'integer', (c: ColumnDefinitionBuilder) =>
+    c.primaryKey().autoIncrement(),
+  ) as CreateTableBuilder<T, C>;
+}
+
+/** Most bind parameters one statement may carry (SQLite ≥ 3.32: 32766; PostgreSQL: 65535). */
+export function maxBindParameters(db: AnyDb): number {
+  return dialectOf(db) === 'postgres' ? 65_000 : 32_000;
+}
+
+/** Splits rows so that each multi-row INSERT stays under the dialect's bind-parameter limit. */
+export function chunkForInsert<T extends object>(db: AnyDb, rows: T[]): T[][] {
+  if (rows.length === 0) return [];
+  const columns = Math.max(1, Object.keys(rows[0]!).length);
+  const size = Math.max(1, Math.floor(maxBindParameters(db) / columns));
+  const chunks: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
+  return chunks;
+}
+
+/** Current time as ISO-8601 UTC text (the register's timestamp format). */
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/** Runs `ANALYZE` so that the planners see fresh statistics after bulk loads. */
+export async function analyze(db: AnyDb): Promise<void> {
+  await sql`analyze`.execute(db);
+}

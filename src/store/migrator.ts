@@ -1,0 +1,54 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import * as initial from './migrations/2026-11-28T1500_initial.ts';
+import type { DB } from './schema.ts';
+
+/**
+ * Every migration, by timestamped name. Listed statically (not read from a folder) so that the bundle,
+ * tsx and tests see the same set. Add new ones at the end with a later timestamp.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '2026-11-28T1500_initial': initial,
+};
+
+class StaticProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+export function migratorFor(db: Kysely<DB>): Migrator {
+  return new Migrator({ db, provider: new StaticProvider() });
+}
+
+export class MigrationError extends Error {
+  constructor(
+    message: string,
+    readonly results: MigrationResultSet['results'],
+  ) {
+    super(message);
+    this.name = 'MigrationError';
+  }
+}
+
+/** Brings the schema to the latest version. Pending migrations run in one transaction (both dialects have transactional DDL). */
+export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
+  const { error, results } = await migratorFor(db).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new MigrationError(
+      `Migration ${failed ?? '(unknown)'} failed: ${error instanceof Error ? error.message : String(error)}`,
+      results,
+    );
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export interface MigrationStatus {
+  name: string;
+  executedAt: Date | null;
+}
+
+export async function migrationStatus(db: Kysely<DB>): Promise<MigrationStatus[]> {
+  const migrations = await migratorFor(db).getMigrations();
+  return migrations.map((m) => ({ name: m.name, executedAt: m.executedAt ?? null }));
+}

@@ -1,0 +1,115 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table types of the one schema both dialects share (see migrations/).
+ * Conventions: instants in register tables are ISO-8601 UTC text; instants in high-volume tables
+ * (observations, posts) are epoch milliseconds (bigint); calendar days are 'YYYY-MM-DD' text (`date` in
+ * PostgreSQL, returned as text by the dialect seam); booleans are 0/1 integers on both dialects.
+ */
+
+export type Flag = 0 | 1;
+
+export interface RegionsTable {
+  code: string;
+  name_ru: string;
+  name_en: string;
+  type: string;
+  federal_district: string;
+  okato: string | null;
+  capital: string | null;
+}
+
+export interface RegionPopulationTable {
+  region_code: string;
+  as_of: string;
+  population: number;
+  source: string;
+  created_at: string;
+}
+
+export interface OrganisationsTable {
+  id: Generated<number>;
+  name: string;
+  category: string;
+  level: string;
+  region_code: string | null;
+  municipality: string | null;
+  inn: string | null;
+  ogrn: string | null;
+  search_text: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ChannelsTable {
+  id: Generated<number>;
+  platform: string;
+  nickname: string | null;
+  chat_id: string | null;
+  url: string | null;
+  title: string | null;
+  organisation_id: number | null;
+  category: string;
+  level: string | null;
+  region_code: string | null;
+  municipality: string | null;
+  page_class: string | null;
+  status: string;
+  official_confirmed: Flag;
+  /** Lower-cased title, nickname, municipality and organisation name for case-insensitive search. */
+  search_text: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ObservationsTable {
+  channel_id: number;
+  /** Source of the figure: 'bot_api' | 'public_page' | 'import' | … */
+  source: string;
+  /** Idempotency bucket: observed_at floored to the collection bucket (ms). */
+  bucket: number;
+  observed_at: number;
+  subscribers: number;
+  messages_count: number | null;
+}
+
+export interface PostsTable {
+  channel_id: number;
+  post_id: string;
+  published_at: number;
+  is_repost: Flag;
+  url: string | null;
+  text_length: number | null;
+}
+
+export interface PostObservationsTable {
+  channel_id: number;
+  post_id: string;
+  observed_at: number;
+  /** Post age at observation, in hours (rounded down). */
+  age_hours: number;
+  views: number;
+}
+
+export interface DB {
+  regions: RegionsTable;
+  region_population: RegionPopulationTable;
+  organisations: OrganisationsTable;
+  channels: ChannelsTable;
+  observations: ObservationsTable;
+  posts: PostsTable;
+  post_observations: PostObservationsTable;
+}
+
+export type Region = Selectable<RegionsTable>;
+export type RegionPopulation = Selectable<RegionPopulationTable>;
+export type Organisation = Selectable<OrganisationsTable>;
+export type NewOrganisation = Insertable<OrganisationsTable>;
+export type OrganisationUpdate = Updateable<OrganisationsTable>;
+export type Channel = Selectable<ChannelsTable>;
+export type NewChannel = Insertable<ChannelsTable>;
+export type ChannelUpdate = Updateable<ChannelsTable>;
+export type Observation = Selectable<ObservationsTable>;
+
+/** A count(*) result: PostgreSQL returns bigint as string before the seam parses it. */
+export type CountColumn = ColumnType<number, never, never>;

@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { insertChannel, listChannels, searchTextOf } from '../src/register/channel.repository.ts';
+import {
+  populationHistory,
+  regionsWithPopulationAt,
+  upsertPopulation,
+} from '../src/register/region.repository.ts';
+import { migrationStatus } from '../src/store/migrator.ts';
+import { describeEachDialect } from './helpers/stores.ts';
+
+function referencePopulationTotal(): number {
+  const lines = readFileSync(new URL('../reference/regions.csv', import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
+  return lines.reduce((sum, line) => sum + Number(line.split(',')[6] || 0), 0);
+}
+
+describe('reference data', () => {
+  it('ships 89 regions whose populations sum to the documented 148,241,321', () => {
+    expect(referencePopulationTotal()).toBe(148_241_321);
+  });
+});
+
+describeEachDialect('store', (store) => {
+  it('applies every migration and loads 89 regions with their population', async () => {
+    const { db } = store();
+    const status = await migrationStatus(db);
+    expect(status.every((m) => m.executedAt !== null)).toBe(true);
+    const regions = await regionsWithPopulationAt(db, '2026-01-01');
+    expect(regions).toHaveLength(89);
+    const total = regions.reduce((s, r) => s + (r.population ?? 0), 0);
+    expect(total).toBe(referencePopulationTotal());
+    const lpr = regions.find((r) => r.code === 'RU-LPR');
+    expect(lpr?.population).toBeNull();
+    const moscow = regions.find((r) => r.code === 'RU-MOW');
+    expect(moscow).toMatchObject({
+      name_ru: 'Москва',
+      population: 13_274_285,
+      population_as_of: '2025-01-01',
+    });
+  });
+
+  it('uses the population figure valid at the date and keeps history', async () => {
+    const { db } = store();
+    await upsertPopulation(db, [
+      { region_code: 'RU-MOW', as_of: '2026-01-01', population: 13_300_000, source: 'test' },
+    ]);
+    const before = await regionsWithPopulationAt(db, '2025-12-31');
+    const after = await regionsWithPopulationAt(db, '2026-06-01');
+    expect(before.find((r) => r.code === 'RU-MOW')?.population).toBe(13_274_285);
+    expect(after.find((r) => r.code === 'RU-MOW')?.population).toBe(13_300_000);
+    expect((await populationHistory(db, 'ru-mow')).map((p) => p.as_of)).toEqual(['2025-01-01', '2026-01-01']);
+    // DPR has its only figure at 2024-04-01: valid for any later date, absent before it.
+    const early = await regionsWithPopulationAt(db, '2024-01-01');
+    expect(early.find((r) => r.code === 'RU-DPR')?.population).toBeNull();
+    expect(early.find((r) => r.code === 'RU-MOW')?.population).toBeNull();
+  });
+
+  it('enforces unique platform+nickname and searches Cyrillic text case-insensitively', async () => {
+    const { db } = store();
+    const now = new Date().toISOString();
+    const base = {
+      platform: 'max',
+      category: 'regional_government',
+      status: 'active',
+      official_confirmed: 0 as const,
+      created_at: now,
+      updated_at: now,
+      region_code: 'RU-BA',
+    };
+    await insertChannel(db, {
+      ...base,
+      nickname: 'glavbash',
+      title: 'Глава Башкортостана',
+      search_text: searchTextOf('Глава Башкортостана', 'glavbash'),
+    });
+    await insertChannel(db, {
+      ...base,
+      nickname: 'ufa',
+      title: 'Администрация Уфы',
+      search_text: searchTextOf('Администрация Уфы', 'ufa'),
+    });
+    await expect(
+      insertChannel(db, { ...base, nickname: 'ufa', title: 'dup', search_text: 'dup' }),
+    ).rejects.toThrow();
+    const found = await listChannels(db, { text: 'БАШКОРТОСТАН', limit: 10, offset: 0 });
+    expect(found.items.map((c) => c.nickname)).toEqual(['glavbash']);
+    expect(found.total).toBe(1);
+    const all = await listChannels(db, {
+      region: ['ru-ba'],
+      sort: 'nickname',
+      order: 'desc',
+      limit: 1,
+      offset: 0,
+    });
+    expect(all.total).toBe(2);
+    expect(all.items.map((c) => c.nickname)).toEqual(['ufa']);
+  });
+});
