@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import * as initial from './migrations/2026-11-28T1500_initial.ts';
+import * as collection from './migrations/2026-11-28T1600_collection.ts';
 import type { DB } from './schema.ts';
 
 /**
@@ -8,6 +9,7 @@ import type { DB } from './schema.ts';
  */
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28T1500_initial': initial,
+  '2026-11-28T1600_collection': collection,
 };
 
 class StaticProvider {

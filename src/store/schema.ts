@@ -91,6 +91,66 @@ export interface PostObservationsTable {
   views: number;
 }
 
+export interface ChannelStateTable {
+  channel_id: number;
+  next_due_at: ColumnType<number, number | undefined, number>;
+  last_attempt_at: number | null;
+  last_success_at: number | null;
+  /** 'bot_api' | 'public_page' */
+  last_method: string | null;
+  last_error_kind: string | null;
+  last_error: string | null;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  bot_admin: Flag | null;
+  last_subscribers: number | null;
+  page_last_good: number | null;
+  page_last_good_at: number | null;
+  page_failure: string | null;
+  profile_title: string | null;
+  profile_description: string | null;
+  profile_icon_url: string | null;
+  profile_is_public: Flag | null;
+  profile_link: string | null;
+  profile_messages_count: number | null;
+  profile_last_event_time: number | null;
+  profile_checked_at: number | null;
+  posts_checked_at: number | null;
+}
+
+export interface CollectionRunsTable {
+  id: Generated<number>;
+  /** 'embedded' | 'scaled' | 'once' */
+  mode: string;
+  /** 'running' | 'finished' | 'failed' | 'interrupted' */
+  status: string;
+  started_at: number;
+  finished_at: number | null;
+  channels_total: ColumnType<number, number | undefined, number>;
+  channels_ok: ColumnType<number, number | undefined, number>;
+  channels_failed: ColumnType<number, number | undefined, number>;
+  requests: ColumnType<number, number | undefined, number>;
+  rate_limited: ColumnType<number, number | undefined, number>;
+  /** JSON object: error kind → count. */
+  errors_by_kind: ColumnType<string, string | undefined, string>;
+  note: string | null;
+}
+
+export interface ChannelDailyTable {
+  channel_id: number;
+  day: string;
+  subscribers: number;
+  carried: Flag;
+  observed_at: number;
+}
+
+export interface RegionDailyTable {
+  region_code: string;
+  category: string;
+  day: string;
+  channels: number;
+  subscribers: number;
+}
+
 export interface DB {
   regions: RegionsTable;
   region_population: RegionPopulationTable;
@@ -99,6 +159,10 @@ export interface DB {
   observations: ObservationsTable;
   posts: PostsTable;
   post_observations: PostObservationsTable;
+  channel_state: ChannelStateTable;
+  collection_runs: CollectionRunsTable;
+  channel_daily: ChannelDailyTable;
+  region_daily: RegionDailyTable;
 }
 
 export type Region = Selectable<RegionsTable>;
@@ -110,6 +174,9 @@ export type Channel = Selectable<ChannelsTable>;
 export type NewChannel = Insertable<ChannelsTable>;
 export type ChannelUpdate = Updateable<ChannelsTable>;
 export type Observation = Selectable<ObservationsTable>;
+export type NewObservation = Insertable<ObservationsTable>;
+export type ChannelState = Selectable<ChannelStateTable>;
+export type CollectionRun = Selectable<CollectionRunsTable>;
 
 /** A count(*) result: PostgreSQL returns bigint as string before the seam parses it. */
 export type CountColumn = ColumnType<number, never, never>;

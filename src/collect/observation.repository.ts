@@ -1,0 +1,69 @@
+import type { Kysely, Transaction } from 'kysely';
+import { applyDailyPoints, type DailyPoint, moscowDayOf } from '../analytics/read-model.repository.ts';
+import { chunkForInsert } from '../store/dialect.ts';
+import type { DB, NewObservation } from '../store/schema.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** Bucket size of the idempotency key: one stored observation per channel, source and hour. */
+export const OBSERVATION_BUCKET_MS = 3_600_000;
+
+export function bucketOf(observedAt: number, bucketMs = OBSERVATION_BUCKET_MS): number {
+  return Math.floor(observedAt / bucketMs) * bucketMs;
+}
+
+export interface ObservationInput {
+  channel_id: number;
+  source: string;
+  observed_at: number;
+  subscribers: number;
+  messages_count?: number | null;
+  /** Defaults to the hourly bucket of observed_at. */
+  bucket?: number;
+}
+
+/**
+ * Stores observations idempotently — (channel, source, bucket) is the primary key, a repeated write of the
+ * same bucket is ignored — and brings the daily read model up to date with the rows actually inserted, in
+ * one transaction: a crash leaves either both or neither.
+ */
+export async function recordObservations(
+  db: Kysely<DB>,
+  inputs: ObservationInput[],
+): Promise<{ inserted: number }> {
+  if (inputs.length === 0) return { inserted: 0 };
+  const rows: NewObservation[] = inputs.map((o) => ({
+    channel_id: o.channel_id,
+    source: o.source,
+    bucket: o.bucket ?? bucketOf(o.observed_at),
+    observed_at: o.observed_at,
+    subscribers: o.subscribers,
+    messages_count: o.messages_count ?? null,
+  }));
+  return db.transaction().execute(async (trx) => insertObservations(trx, rows));
+}
+
+async function insertObservations(trx: Db, rows: NewObservation[]): Promise<{ inserted: number }> {
+  const points = new Map<number, Map<string, DailyPoint>>();
+  let inserted = 0;
+  for (const chunk of chunkForInsert(trx, rows)) {
+    const stored = await trx
+      .insertInto('observations')
+      .values(chunk)
+      .onConflict((oc) => oc.columns(['channel_id', 'source', 'bucket']).doNothing())
+      .returning(['channel_id', 'observed_at', 'subscribers'])
+      .execute();
+    inserted += stored.length;
+    for (const o of stored) {
+      const day = moscowDayOf(o.observed_at);
+      const days = points.get(o.channel_id) ?? new Map<string, DailyPoint>();
+      const current = days.get(day);
+      if (!current || o.observed_at >= current.observedAt) {
+        days.set(day, { subscribers: o.subscribers, observedAt: o.observed_at });
+      }
+      points.set(o.channel_id, days);
+    }
+  }
+  await applyDailyPoints(trx, points);
+  return { inserted };
+}
