@@ -32,6 +32,12 @@ export async function recordObservations(
   inputs: ObservationInput[],
 ): Promise<{ inserted: number }> {
   if (inputs.length === 0) return { inserted: 0 };
+  return db.transaction().execute(async (trx) => writeObservations(trx, inputs));
+}
+
+/** The same inside a caller's transaction. */
+export async function writeObservations(trx: Db, inputs: ObservationInput[]): Promise<{ inserted: number }> {
+  if (inputs.length === 0) return { inserted: 0 };
   const rows: NewObservation[] = inputs.map((o) => ({
     channel_id: o.channel_id,
     source: o.source,
@@ -40,10 +46,6 @@ export async function recordObservations(
     subscribers: o.subscribers,
     messages_count: o.messages_count ?? null,
   }));
-  return db.transaction().execute(async (trx) => insertObservations(trx, rows));
-}
-
-async function insertObservations(trx: Db, rows: NewObservation[]): Promise<{ inserted: number }> {
   const points = new Map<number, Map<string, DailyPoint>>();
   let inserted = 0;
   for (const chunk of chunkForInsert(trx, rows)) {
@@ -66,4 +68,51 @@ async function insertObservations(trx: Db, rows: NewObservation[]): Promise<{ in
   }
   await applyDailyPoints(trx, points);
   return { inserted };
+}
+
+export interface PostInput {
+  channel_id: number;
+  post_id: string;
+  published_at: number;
+  is_repost: boolean;
+  url: string | null;
+  text_length: number | null;
+  observed_at: number;
+  views: number | null;
+}
+
+/** Stores posts (once) and their views at the age they had when observed (once per post and instant). */
+export async function writePosts(trx: Db, posts: PostInput[]): Promise<void> {
+  if (posts.length === 0) return;
+  const postRows = posts.map((p) => ({
+    channel_id: p.channel_id,
+    post_id: p.post_id,
+    published_at: p.published_at,
+    is_repost: p.is_repost ? (1 as const) : (0 as const),
+    url: p.url,
+    text_length: p.text_length,
+  }));
+  for (const chunk of chunkForInsert(trx, postRows)) {
+    await trx
+      .insertInto('posts')
+      .values(chunk)
+      .onConflict((oc) => oc.columns(['channel_id', 'post_id']).doNothing())
+      .execute();
+  }
+  const views = posts
+    .filter((p) => p.views !== null)
+    .map((p) => ({
+      channel_id: p.channel_id,
+      post_id: p.post_id,
+      observed_at: p.observed_at,
+      age_hours: Math.max(0, Math.floor((p.observed_at - p.published_at) / 3_600_000)),
+      views: p.views as number,
+    }));
+  for (const chunk of chunkForInsert(trx, views)) {
+    await trx
+      .insertInto('post_observations')
+      .values(chunk)
+      .onConflict((oc) => oc.columns(['channel_id', 'post_id', 'observed_at']).doNothing())
+      .execute();
+  }
 }
