@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { chunkForInsert } from '../store/dialect.ts';
 import type { DB, Flag } from '../store/schema.ts';
+import { dayFromNumber, dayNumber, moscowDay } from './calendar.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -12,21 +13,8 @@ type Db = Kysely<DB> | Transaction<DB>;
  * full GROUP BY would give (`rebuildRegionDaily` recomputes it from scratch; tests compare the two).
  */
 
-const DAY_MS = 86_400_000;
-const MOSCOW_OFFSET_MS = 3 * 3_600_000;
-
 /** Moscow calendar day (UTC+3, no DST since 2014) of an instant. */
-export function moscowDayOf(ms: number): string {
-  return new Date(ms + MOSCOW_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-function dayNumber(day: string): number {
-  return Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
-}
-
-function dayString(n: number): string {
-  return new Date(n * DAY_MS).toISOString().slice(0, 10);
-}
+export const moscowDayOf = moscowDay;
 
 export interface DailyPoint {
   subscribers: number;
@@ -50,7 +38,7 @@ export async function applyDailyPoints(db: Db, points: Map<number, Map<string, D
   let globalMin = Number.POSITIVE_INFINITY;
   for (const days of points.values())
     for (const day of days.keys()) globalMin = Math.min(globalMin, dayNumber(day));
-  const fromDay = dayString(globalMin);
+  const fromDay = dayFromNumber(globalMin);
 
   const existing = new Map<number, DailyRow[]>();
   const base = new Map<number, DailyRow>();
@@ -135,7 +123,7 @@ export async function applyDailyPoints(db: Db, points: Map<number, Map<string, D
     // Fill from the day after the base row (or the first real day) to the end of the window.
     const first = prev ? Math.min(dayNumber(prev.day) + 1, start) : start;
     for (let n = first; n <= end; n += 1) {
-      const day = dayString(n);
+      const day = dayFromNumber(n);
       const r = real.get(n);
       const next: DailyRow | undefined = r
         ? { day, subscribers: r.subscribers, carried: 0, observed_at: r.observedAt }

@@ -18,6 +18,16 @@ export const regionSchema = z.object({
   population_source: z.string().nullable(),
 });
 
+export const regionListSchema = z.object({
+  items: z.array(regionSchema),
+  total: z.number(),
+  date: z.string(),
+});
+
+export const regionDetailSchema = regionSchema.extend({
+  population_history: z.array(z.object({ as_of: z.string(), population: z.number(), source: z.string() })),
+});
+
 const today = () => new Date().toISOString().slice(0, 10);
 
 export const regionsRoutes: RoutePlugin = async (app, ctx) => {
@@ -28,7 +38,7 @@ export const regionsRoutes: RoutePlugin = async (app, ctx) => {
         tags: ['register'],
         summary: 'All 89 regions with the population valid at a date',
         querystring: z.object({ date: isoDate.optional() }).strict(),
-        response: { 200: z.object({ items: z.array(regionSchema), total: z.number(), date: z.string() }) },
+        response: { 200: regionListSchema },
       },
     },
     async (request) => {
@@ -46,13 +56,7 @@ export const regionsRoutes: RoutePlugin = async (app, ctx) => {
         summary: 'One region with its population history',
         params: z.object({ code: z.string().min(2).max(10) }),
         querystring: z.object({ date: isoDate.optional() }).strict(),
-        response: {
-          200: regionSchema.extend({
-            population_history: z.array(
-              z.object({ as_of: z.string(), population: z.number(), source: z.string() }),
-            ),
-          }),
-        },
+        response: { 200: regionDetailSchema },
       },
     },
     async (request) => {

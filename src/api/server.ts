@@ -19,7 +19,14 @@ import {
 import type { AppContext } from '../shared/app-context.ts';
 import { AppError } from '../shared/errors.ts';
 import { REDACT_PATHS } from '../shared/logger.ts';
+import { webRoutes } from '../web/web.routes.ts';
+import { channelsRoutes } from './channels.routes.ts';
+import { collectionRoutes } from './collection.routes.ts';
 import { healthRoutes } from './health.routes.ts';
+import { importRoutes } from './import.routes.ts';
+import { metaRoutes } from './meta.routes.ts';
+import { metaListsRoutes } from './meta-lists.routes.ts';
+import { organisationsRoutes } from './organisations.routes.ts';
 import { regionsRoutes } from './regions.routes.ts';
 
 /** The Fastify instance every route file gets: request types inferred from the zod schemas. */
@@ -46,7 +53,17 @@ export interface ServerOptions {
 /** Route plugins receive the app context; each file registers one resource. */
 export type RoutePlugin = (app: ZodApp, ctx: AppContext) => Promise<void>;
 
-const ROUTES: RoutePlugin[] = [healthRoutes, regionsRoutes];
+const ROUTES: RoutePlugin[] = [
+  collectionRoutes,
+  healthRoutes,
+  regionsRoutes,
+  metaRoutes,
+  metaListsRoutes,
+  channelsRoutes,
+  organisationsRoutes,
+  importRoutes,
+  webRoutes,
+];
 
 /** Lets later capabilities add their route files without touching this one. */
 export function registerRoutes(...plugins: RoutePlugin[]): void {
@@ -71,10 +88,19 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
         error: {
           code: 'validation_failed',
           message: `Invalid request ${error.validationContext ?? ''}`.trim(),
-          details: error.validation.map((v) => ({
-            path: `${error.validationContext ?? ''}${v.instancePath}`,
-            message: v.message,
-          })),
+          details: error.validation.flatMap((v) => {
+            const path = `${error.validationContext ?? ''}${v.instancePath}`;
+            // A strict object lists all its unknown fields in one issue: report one entry per field.
+            const unknown =
+              v.keyword === 'unrecognized_keys' && Array.isArray(v.params.keys) ? v.params.keys : [];
+            if (unknown.length > 0) {
+              return unknown.map((key) => ({
+                path: `${path.replace(/\/$/, '')}/${String(key)}`,
+                message: `unknown field "${String(key)}"`,
+              }));
+            }
+            return [{ path, message: v.message }];
+          }),
         },
       } satisfies ErrorBody);
     }

@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { type Config, ConfigError, loadConfigFromProcess } from '../config/config.ts';
 import { AppError } from '../shared/errors.ts';
 import { registerDatabaseCommands } from './database.command.ts';
+import { registerEmulatorCommands } from './emulator.command.ts';
+import { registerRegisterCommands } from './register.command.ts';
 import { registerServeCommands } from './serve.command.ts';
 
 /**
@@ -23,6 +25,8 @@ const program = new Command('ohvat')
 
 registerDatabaseCommands(program, config);
 registerServeCommands(program, config);
+registerRegisterCommands(program, config);
+registerEmulatorCommands(program, config);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import { buildServer } from '../api/server.ts';
 import type { Config } from '../config/config.ts';
 import { type AppContext, createAppContext } from '../shared/app-context.ts';
+import { ensureWebBuilt } from '../web/assets.ts';
 
 /** Starts the HTTP server and closes everything on SIGINT/SIGTERM. */
 export async function serve(ctx: AppContext, onClose: (() => Promise<void>)[] = []): Promise<void> {
+  await ensureWebBuilt(ctx.logger);
   const app = await buildServer(ctx);
   await app.listen({ host: ctx.config.host, port: ctx.config.port });
   ctx.logger.info(

@@ -168,6 +168,9 @@ const IGNORED_ENV = new Set([
   'OHVAT_TEST_REDIS_URL',
   'OHVAT_CONFIG',
   'OHVAT_BENCH_SCALE',
+  'OHVAT_TEST_MAX_CHAT_ID',
+  'OHVAT_TEST_MAX_NONADMIN_CHAT_ID',
+  'OHVAT_TEST_MAX_MISSING_CHAT_ID',
 ]);
 
 /** The only reader of `process.env` in the product. */
@@ -195,7 +198,17 @@ export function loadConfigFromProcess(overrides: Record<string, string> = {}): C
 
 /** Test helpers and tools (benchmarks) read their own variables through here, not the product config. */
 export function testEnv(
-  name: 'OHVAT_TEST_PG_URL' | 'OHVAT_TEST_REDIS_URL' | 'OHVAT_BENCH_SCALE' | 'CI',
+  name:
+    | 'OHVAT_TEST_PG_URL'
+    | 'OHVAT_TEST_REDIS_URL'
+    | 'OHVAT_BENCH_SCALE'
+    | 'CI'
+    // The MAX contract suite runs against the real Bot API only when these are set.
+    | 'OHVAT_MAX_TOKEN'
+    | 'OHVAT_MAX_API_URL'
+    | 'OHVAT_TEST_MAX_CHAT_ID'
+    | 'OHVAT_TEST_MAX_NONADMIN_CHAT_ID'
+    | 'OHVAT_TEST_MAX_MISSING_CHAT_ID',
 ): string | undefined {
   const value = process.env[name];
   return value === undefined || value === '' ? undefined : value;

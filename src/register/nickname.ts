@@ -43,3 +43,14 @@ export function normaliseNickname(input: string, platform = 'max'): NicknameResu
   if (!NICK.test(value)) return { ok: false, reason: 'format' };
   return { ok: true, nickname: value, url: canonicalUrl(platform, value) };
 }
+
+/**
+ * The platform a link points to (`https://vk.com/x` → `vk`, `t.me/x` → `telegram`); undefined for bare
+ * nicknames and unknown hosts. Lets imports infer the platform when the file has no platform column.
+ */
+export function platformOfLink(input: string): string | undefined {
+  const match = /^(?:https?:\/\/)?([^/?#@\s]+\.[a-z]{2,})(?:[/?#]|$)/i.exec(input.trim());
+  if (!match) return undefined;
+  const host = match[1]!.toLowerCase().replace(/^www\./, '');
+  return Object.entries(PLATFORM_HOSTS).find(([, hosts]) => hosts.includes(host))?.[0];
+}

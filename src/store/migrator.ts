@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } from 'kysely';
+import { dialectOf } from './dialect.ts';
 import * as initial from './migrations/2026-11-28T1500_initial.ts';
 import * as collection from './migrations/2026-11-28T1600_collection.ts';
 import type { DB } from './schema.ts';
@@ -18,7 +19,17 @@ class StaticProvider {
   }
 }
 
-export function migratorFor(db: Kysely<DB>): Migrator {
+/**
+ * On PostgreSQL the migration bookkeeping tables live in the connection's current schema (its search_path),
+ * like every other table: without this, Kysely looks for them in every schema of the database and trips over
+ * another installation's (or test's) tables.
+ */
+export async function migratorFor(db: Kysely<DB>): Promise<Migrator> {
+  if (dialectOf(db) === 'postgres') {
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+    const schema = rows[0]?.schema;
+    if (schema) return new Migrator({ db, provider: new StaticProvider(), migrationTableSchema: schema });
+  }
   return new Migrator({ db, provider: new StaticProvider() });
 }
 
@@ -34,7 +45,7 @@ export class MigrationError extends Error {
 
 /** Brings the schema to the latest version. Pending migrations run in one transaction (both dialects have transactional DDL). */
 export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
-  const { error, results } = await migratorFor(db).migrateToLatest();
+  const { error, results } = await (await migratorFor(db)).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new MigrationError(
@@ -51,6 +62,6 @@ export interface MigrationStatus {
 }
 
 export async function migrationStatus(db: Kysely<DB>): Promise<MigrationStatus[]> {
-  const migrations = await migratorFor(db).getMigrations();
+  const migrations = await (await migratorFor(db)).getMigrations();
   return migrations.map((m) => ({ name: m.name, executedAt: m.executedAt ?? null }));
 }

@@ -37,17 +37,20 @@ export async function openPostgresTestStore(url = PG_URL): Promise<TestStore> {
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const store = openStore(url, { schema, poolSize: 4 });
-  await migrateToLatest(store.db);
-  return {
-    ...store,
-    dispose: async () => {
-      await store.close();
-      const cleanup = new pg.Client({ connectionString: url });
-      await cleanup.connect();
-      await cleanup.query(`drop schema if exists ${schema} cascade`);
-      await cleanup.end();
-    },
+  const dispose = async () => {
+    await store.close();
+    const cleanup = new pg.Client({ connectionString: url });
+    await cleanup.connect();
+    await cleanup.query(`drop schema if exists ${schema} cascade`);
+    await cleanup.end();
   };
+  try {
+    await migrateToLatest(store.db);
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+  return { ...store, dispose };
 }
 
 export const DIALECTS: DialectCase[] = [

@@ -1,0 +1,396 @@
+import type { Kysely, Transaction } from 'kysely';
+import { nowIso } from '../../store/dialect.ts';
+import type { Channel, DB, NewChannel, NewOrganisation } from '../../store/schema.ts';
+import { searchTextOf } from '../channel.repository.ts';
+import { canonicalUrl } from '../nickname.ts';
+import { listRegions } from '../region.repository.ts';
+import {
+  channelsByKeys,
+  insertChannels,
+  insertOrganisations,
+  organisationsByIds,
+  organisationsByInnOrName,
+  updateChannels,
+} from './channel-import.repository.ts';
+import {
+  type ChannelValidation,
+  type ParsedChannelRow,
+  validateChannelTable,
+} from './channel-row.validator.ts';
+import {
+  countRejectedRows,
+  type ImportIssue,
+  type ImportSummary,
+  issue,
+  sortIssues,
+} from './import.issues.ts';
+import { buildRegionLookup } from './region.lookup.ts';
+import { readTabular, type Tabular } from './tabular.reader.ts';
+
+/**
+ * Imports a channel register file: validates every row first, then upserts all of them in one transaction —
+ * or nothing at all when any row is rejected. Channels are matched by (platform, nickname) or (platform,
+ * chat id); organisations by INN, else by name within the region, and created when missing. A dry run does
+ * the same work and rolls it back, so its summary is exactly what the real import would do.
+ */
+
+export interface ChannelImportOptions {
+  dryRun?: boolean;
+  /** XLSX: sheet to read. */
+  sheet?: string;
+  /** Called after each chunk with rows processed so far and the number of data rows. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ChannelImportResult {
+  file: string;
+  summary: ImportSummary;
+  errors: ImportIssue[];
+  warnings: ImportIssue[];
+  dryRun: boolean;
+  /** True when the changes were committed. */
+  written: boolean;
+  /** Data rows read (hint row excluded). */
+  total: number;
+}
+
+const CHUNK = 1000;
+type Db = Kysely<DB> | Transaction<DB>;
+type ChannelValues = Omit<NewChannel, 'id' | 'created_at' | 'updated_at'>;
+
+/** Columns compared to decide between "updated" and "unchanged". */
+const COMPARED = [
+  'platform',
+  'nickname',
+  'chat_id',
+  'url',
+  'title',
+  'organisation_id',
+  'category',
+  'level',
+  'region_code',
+  'municipality',
+  'page_class',
+  'status',
+  'official_confirmed',
+  'search_text',
+] as const satisfies readonly (keyof ChannelValues)[];
+
+export async function importChannelsFile(
+  db: Kysely<DB>,
+  buffer: Buffer,
+  file: string,
+  options: ChannelImportOptions = {},
+): Promise<ChannelImportResult> {
+  const table = await readTabular(buffer, file, options.sheet ? { sheet: options.sheet } : {});
+  return importChannelTable(db, table, options);
+}
+
+class Rollback extends Error {}
+
+export async function importChannelTable(
+  db: Kysely<DB>,
+  table: Tabular,
+  options: ChannelImportOptions = {},
+): Promise<ChannelImportResult> {
+  const validation = validateChannelTable(table, buildRegionLookup(await listRegions(db)));
+  const dryRun = options.dryRun ?? false;
+  const errors = [...validation.errors];
+  let counts = { created: 0, updated: 0, unchanged: 0 };
+  let written = false;
+  try {
+    await db.transaction().execute(async (trx) => {
+      const applied = await applyRows(trx, validation, options.onProgress);
+      counts = applied.counts;
+      errors.push(...applied.errors);
+      if (dryRun || errors.length > 0) throw new Rollback();
+    });
+    written = true;
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+  }
+  return {
+    file: table.file,
+    summary: { ...counts, rejected: countRejectedRows(errors) },
+    errors: sortIssues(errors),
+    warnings: validation.warnings,
+    dryRun,
+    written,
+    total: validation.total,
+  };
+}
+
+interface Plan {
+  row: ParsedChannelRow;
+  target: Channel | undefined;
+  category: string;
+  /** undefined: keep the stored link; null: no organisation. */
+  organisationId?: number | null;
+  organisationName?: string | null;
+}
+
+interface RunState {
+  /** Organisation identity key → id and name, across chunks. */
+  organisations: Map<string, { id: number; name: string }>;
+  /** Channel id → the file row that already targets it. */
+  claimed: Map<number, number>;
+  errors: ImportIssue[];
+  counts: { created: number; updated: number; unchanged: number };
+}
+
+async function applyRows(
+  trx: Transaction<DB>,
+  validation: ChannelValidation,
+  onProgress: ChannelImportOptions['onProgress'],
+): Promise<{ counts: RunState['counts']; errors: ImportIssue[] }> {
+  const state: RunState = {
+    organisations: new Map(),
+    claimed: new Map(),
+    errors: [],
+    counts: { created: 0, updated: 0, unchanged: 0 },
+  };
+  const rejectedUpfront = validation.total - validation.rows.length;
+  onProgress?.(rejectedUpfront, validation.total);
+  for (let i = 0; i < validation.rows.length; i += CHUNK) {
+    const chunk = validation.rows.slice(i, i + CHUNK);
+    await applyChunk(trx, validation, chunk, state);
+    onProgress?.(rejectedUpfront + i + chunk.length, validation.total);
+  }
+  return { counts: state.counts, errors: state.errors };
+}
+
+function rowIssue(
+  validation: ChannelValidation,
+  row: number,
+  field: 'nickname' | 'chat_id' | 'category' | 'organisation' | 'inn' | null,
+  value: string | null,
+  code: string,
+  ru: string,
+  en: string,
+): ImportIssue {
+  const column = field === null ? null : (validation.header.get(field) ?? null);
+  return issue(validation.file, row, column, value, code, ru, en);
+}
+
+async function applyChunk(
+  trx: Db,
+  validation: ChannelValidation,
+  chunk: ParsedChannelRow[],
+  state: RunState,
+) {
+  const existing = await channelsByKeys(
+    trx,
+    chunk.flatMap((r) => (r.nickname ? [r.nickname] : [])),
+    chunk.flatMap((r) => (r.chat_id ? [r.chat_id] : [])),
+  );
+  const byNick = new Map(existing.filter((c) => c.nickname).map((c) => [`${c.platform}|${c.nickname}`, c]));
+  const byChat = new Map(existing.filter((c) => c.chat_id).map((c) => [`${c.platform}|${c.chat_id}`, c]));
+
+  const plans: Plan[] = [];
+  for (const row of chunk) {
+    const a = row.nickname ? byNick.get(`${row.platform}|${row.nickname}`) : undefined;
+    const b = row.chat_id ? byChat.get(`${row.platform}|${row.chat_id}`) : undefined;
+    if (a && b && a.id !== b.id) {
+      state.errors.push(
+        rowIssue(
+          validation,
+          row.row,
+          'chat_id',
+          row.chat_id,
+          'identity_conflict',
+          `никнейм «${row.nickname}» принадлежит каналу №${a.id}, а ID чата «${row.chat_id}» — другому каналу №${b.id}`,
+          `nickname "${row.nickname}" belongs to channel #${a.id} but chat ID "${row.chat_id}" to another channel #${b.id}`,
+        ),
+      );
+      continue;
+    }
+    const target = a ?? b;
+    if (target) {
+      const first = state.claimed.get(target.id);
+      if (first !== undefined) {
+        state.errors.push(
+          rowIssue(
+            validation,
+            row.row,
+            null,
+            null,
+            'duplicate_channel',
+            `строки ${first} и ${row.row} относятся к одному каналу №${target.id} (совпали никнейм и ID чата)`,
+            `rows ${first} and ${row.row} refer to the same channel #${target.id} (by nickname and chat ID)`,
+          ),
+        );
+        continue;
+      }
+      state.claimed.set(target.id, row.row);
+    }
+    const category = row.category ?? target?.category;
+    if (category === undefined) {
+      state.errors.push(
+        rowIssue(
+          validation,
+          row.row,
+          'category',
+          '',
+          'missing_category',
+          'для нового канала нужна категория',
+          'a new channel needs a category',
+        ),
+      );
+      continue;
+    }
+    plans.push({ row, target, category });
+  }
+
+  await resolveOrganisations(trx, validation, plans, state);
+
+  const keptOrgIds = plans.flatMap((p) =>
+    p.organisationId === undefined && p.target?.organisation_id ? [p.target.organisation_id] : [],
+  );
+  const keptOrgs = await organisationsByIds(trx, keptOrgIds);
+  const now = nowIso();
+  const inserts: NewChannel[] = [];
+  const updates: (NewChannel & { id: number })[] = [];
+  for (const plan of plans) {
+    if (plan.organisationId === undefined && plan.target?.organisation_id) {
+      plan.organisationName = keptOrgs.get(plan.target.organisation_id)?.name ?? null;
+    }
+    const values = channelValues(plan);
+    if (!plan.target) {
+      inserts.push({ ...values, created_at: now, updated_at: now });
+      state.counts.created++;
+    } else if (COMPARED.some((k) => (values[k] ?? null) !== (plan.target![k] ?? null))) {
+      updates.push({ ...values, id: plan.target.id, created_at: plan.target.created_at, updated_at: now });
+      state.counts.updated++;
+    } else {
+      state.counts.unchanged++;
+    }
+  }
+  // Updates first: a nickname or chat id freed by an update may be taken by a new channel of the same file.
+  await updateChannels(trx, updates);
+  await insertChannels(trx, inserts);
+}
+
+/** The stored row for a plan: file values where given, the stored ones (or defaults) elsewhere. */
+function channelValues(plan: Plan): ChannelValues {
+  const { row, target } = plan;
+  const pick = <T>(given: T | undefined, stored: T | undefined, fallback: T): T =>
+    given !== undefined ? given : stored !== undefined ? stored : fallback;
+  const nickname = row.nickname ?? target?.nickname ?? null;
+  const url =
+    target && target.nickname === nickname && target.url !== null
+      ? target.url
+      : nickname
+        ? canonicalUrl(row.platform, nickname)
+        : (target?.url ?? null);
+  const title = pick(row.title, target?.title, null);
+  const municipality = pick(row.municipality, target?.municipality, null);
+  const organisationId = pick(plan.organisationId, target?.organisation_id, null);
+  const organisationName = organisationId === null ? null : (plan.organisationName ?? null);
+  return {
+    platform: row.platform,
+    nickname,
+    chat_id: row.chat_id ?? target?.chat_id ?? null,
+    url,
+    title,
+    organisation_id: organisationId,
+    category: plan.category,
+    level: pick(row.level, target?.level, null),
+    region_code: pick(row.region_code, target?.region_code, null),
+    municipality,
+    page_class: pick(row.page_class, target?.page_class, null),
+    status: pick(row.status, target?.status, 'active'),
+    official_confirmed: pick(row.official_confirmed, target?.official_confirmed, 0),
+    search_text: searchTextOf(title, nickname, municipality, organisationName),
+  };
+}
+
+/**
+ * Finds or creates the organisation of each plan (sets organisationId/organisationName). Matching follows
+ * `findOrganisationByIdentity`: by INN when given, else by exact name within the region; a name match with a
+ * different INN is another organisation. Lookups and inserts are per chunk; results are cached for the run.
+ */
+async function resolveOrganisations(trx: Db, validation: ChannelValidation, plans: Plan[], state: RunState) {
+  const wanted = new Map<
+    string,
+    { plan: Plan; name: string | null; inn: string | null; region: string | null }
+  >();
+  const keyed: [Plan, string][] = [];
+  for (const plan of plans) {
+    const { organisation, inn } = plan.row;
+    if (organisation === undefined && inn === undefined) continue;
+    if (!organisation && !inn) {
+      plan.organisationId = null;
+      continue;
+    }
+    const region =
+      plan.row.region_code !== undefined ? plan.row.region_code : (plan.target?.region_code ?? null);
+    const key = inn ? `i:${inn}` : `n:${region ?? ''}|${organisation}`;
+    keyed.push([plan, key]);
+    if (!state.organisations.has(key) && !wanted.has(key)) {
+      wanted.set(key, { plan, name: organisation ?? null, inn: inn ?? null, region });
+    }
+  }
+  if (wanted.size > 0) {
+    const items = [...wanted.values()];
+    const candidates = await organisationsByInnOrName(
+      trx,
+      items.flatMap((w) => (w.inn ? [w.inn] : [])),
+      items.flatMap((w) => (w.name ? [w.name] : [])),
+    );
+    const toCreate: NewOrganisation[] = [];
+    const now = nowIso();
+    for (const [key, w] of wanted) {
+      const found =
+        (w.inn ? candidates.find((o) => o.inn === w.inn) : undefined) ??
+        candidates.find(
+          (o) => o.name === w.name && o.region_code === w.region && (w.inn === null || o.inn === null),
+        );
+      if (found) {
+        state.organisations.set(key, { id: found.id, name: found.name });
+      } else if (w.name) {
+        const { row, target } = w.plan;
+        const municipality =
+          row.municipality !== undefined ? row.municipality : (target?.municipality ?? null);
+        const level =
+          (row.level !== undefined ? row.level : target?.level) ??
+          (municipality ? 'municipal' : w.region ? 'regional' : 'federal');
+        toCreate.push({
+          name: w.name,
+          category: w.plan.category,
+          level,
+          region_code: w.region,
+          municipality,
+          inn: w.inn,
+          ogrn: row.ogrn ?? null,
+          search_text: searchTextOf(w.name, municipality, w.inn, row.ogrn ?? null),
+          created_at: now,
+          updated_at: now,
+        });
+      }
+    }
+    for (const o of await insertOrganisations(trx, toCreate)) {
+      const key = o.inn ? `i:${o.inn}` : `n:${o.region_code ?? ''}|${o.name}`;
+      state.organisations.set(key, { id: o.id, name: o.name });
+    }
+  }
+  for (const [plan, key] of keyed) {
+    const org = state.organisations.get(key);
+    if (org) {
+      plan.organisationId = org.id;
+      plan.organisationName = org.name;
+      continue;
+    }
+    state.errors.push(
+      rowIssue(
+        validation,
+        plan.row.row,
+        'inn',
+        plan.row.inn ?? null,
+        'unknown_organisation',
+        `организация с ИНН ${plan.row.inn} не найдена, а её название не указано`,
+        `no organisation with INN ${plan.row.inn} and no organisation name given`,
+      ),
+    );
+    plans.splice(plans.indexOf(plan), 1);
+  }
+}
