@@ -46,6 +46,6 @@ describe('RedisRateLimiter', () => {
   it('never stores the token itself in the key', () => {
     const key = limiterKeyForToken('secret-bot-token-123456');
     expect(key).not.toContain('secret');
-    expect(key).toMatch(/^ohvat:rate:[0-9a-f]{16}$/);
+    expect(key).toMatch(/^rate:[0-9a-f]{16}$/);
   });
 });

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { type Config, ConfigError, loadConfigFromProcess } from '../config/config.ts';
 import { AppError } from '../shared/errors.ts';
+import { registerCollectCommands } from './collect.command.ts';
 import { registerDatabaseCommands } from './database.command.ts';
+import { registerDemoCommands } from './demo.command.ts';
 import { registerEmulatorCommands } from './emulator.command.ts';
 import { registerRegisterCommands } from './register.command.ts';
 import { registerServeCommands } from './serve.command.ts';
@@ -25,6 +27,8 @@ const program = new Command('ohvat')
 
 registerDatabaseCommands(program, config);
 registerServeCommands(program, config);
+registerDemoCommands(program, config);
+registerCollectCommands(program, config);
 registerRegisterCommands(program, config);
 registerEmulatorCommands(program, config);
 

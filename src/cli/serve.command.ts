@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { buildServer } from '../api/server.ts';
+import { startEmbeddedCollection } from '../collect/collector.runtime.ts';
 import type { Config } from '../config/config.ts';
 import { type AppContext, createAppContext } from '../shared/app-context.ts';
 import { ensureWebBuilt } from '../web/assets.ts';
@@ -31,14 +32,8 @@ export function registerServeCommands(program: Command, config: () => Config): v
     .description('Запустить сервер API и панели / run the API and dashboard server')
     .action(async () => {
       const ctx = await createAppContext(config());
-      await serve(ctx);
-    });
-
-  program
-    .command('demo')
-    .description('Демо: сервер на SQLite с эмулятором MAX / demo: server on SQLite fed by the MAX emulator')
-    .action(async () => {
-      const ctx = await createAppContext({ ...config(), demo: true });
-      await serve(ctx);
+      const collection =
+        ctx.config.collectInProcess && !ctx.config.redisUrl ? startEmbeddedCollection(ctx) : undefined;
+      await serve(ctx, collection ? [() => collection.stop()] : []);
     });
 }

@@ -87,6 +87,8 @@ export interface WorkerOptions {
   classify: (error: unknown) => ClassifiedError;
   policy?: SchedulePolicy;
   logger?: Logger;
+  /** Redis key prefix (config `redisPrefix`). */
+  prefix?: string;
   /** Lock time of an active job; a dead worker's jobs return to the queue after it (test: short). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -116,6 +118,7 @@ export function startCollectWorker(
     },
     {
       connection,
+      prefix: `${options.prefix ?? 'ohvat'}:bull`,
       concurrency: options.concurrency ?? 32,
       lockDuration: options.lockDurationMs ?? 30_000,
       stalledInterval: options.stalledIntervalMs ?? 30_000,
@@ -135,6 +138,6 @@ export function startCollectWorker(
   };
 }
 
-export function collectQueue(connection: Redis): Queue<CollectJob> {
-  return new Queue<CollectJob>(COLLECT_QUEUE, { connection });
+export function collectQueue(connection: Redis, prefix = 'ohvat'): Queue<CollectJob> {
+  return new Queue<CollectJob>(COLLECT_QUEUE, { connection, prefix: `${prefix}:bull` });
 }

@@ -37,7 +37,7 @@ export interface SharedRateLimiterOptions {
 }
 
 export function limiterKeyForToken(token: string): string {
-  return `ohvat:rate:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+  return `rate:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
 }
 
 export class RedisRateLimiter {

@@ -51,6 +51,11 @@ export const configSchema = z
         timeoutMs: 10_000,
         retries: 4,
       }),
+    /** Prefix of every Redis key (queues, rate limits): several installations can share one Redis. */
+    redisPrefix: z
+      .string()
+      .regex(/^[a-z0-9_-]{1,40}$/i, 'letters, digits, - and _ only')
+      .default('ohvat'),
     redisUrl: z
       .string()
       .regex(/^rediss?:\/\//, 'expected redis://… or rediss://…')
@@ -86,6 +91,7 @@ export const ENV_VARS = {
   OHVAT_MAX_TIMEOUT_MS: 'max.timeoutMs',
   OHVAT_MAX_RETRIES: 'max.retries',
   OHVAT_REDIS_URL: 'redisUrl',
+  OHVAT_REDIS_PREFIX: 'redisPrefix',
   OHVAT_COLLECT_IN_PROCESS: 'collectInProcess',
   OHVAT_DEMO: 'demo',
 } as const;

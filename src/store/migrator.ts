@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } f
 import { dialectOf } from './dialect.ts';
 import * as initial from './migrations/2026-11-28T1500_initial.ts';
 import * as collection from './migrations/2026-11-28T1600_collection.ts';
+import * as settings from './migrations/2026-11-28T1700_settings.ts';
 import type { DB } from './schema.ts';
 
 /**
@@ -11,6 +12,7 @@ import type { DB } from './schema.ts';
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28T1500_initial': initial,
   '2026-11-28T1600_collection': collection,
+  '2026-11-28T1700_settings': settings,
 };
 
 class StaticProvider {

@@ -151,6 +151,12 @@ export interface RegionDailyTable {
   subscribers: number;
 }
 
+export interface AppSettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
 export interface DB {
   regions: RegionsTable;
   region_population: RegionPopulationTable;
@@ -163,6 +169,7 @@ export interface DB {
   collection_runs: CollectionRunsTable;
   channel_daily: ChannelDailyTable;
   region_daily: RegionDailyTable;
+  app_settings: AppSettingsTable;
 }
 
 export type Region = Selectable<RegionsTable>;

@@ -1,0 +1,66 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  formatCompact,
+  formatDate,
+  formatDateTime,
+  formatNumber,
+  formatPercent,
+  NO_VALUE,
+} from '../../src/web/client/format.ts';
+
+const NBSP = '\u00a0';
+
+describe('format (Russian first)', () => {
+  it('groups thousands with the no-break space Intl produces', () => {
+    expect(formatNumber(12_345, 'ru')).toBe(`12${NBSP}345`);
+    expect(formatNumber(148_241_321, 'ru')).toBe(`148${NBSP}241${NBSP}321`);
+    expect(formatNumber(999, 'ru')).toBe('999');
+    expect(formatNumber(12_345, 'en')).toBe('12,345');
+    expect(formatNumber(1234.5, 'ru', 1)).toBe(`1${NBSP}234,5`);
+  });
+
+  it('writes percentages with a decimal comma and a spaced sign', () => {
+    expect(formatPercent(0.0137, 'ru')).toBe(`1,37${NBSP}%`);
+    expect(formatPercent(0.5, 'ru', 0)).toBe(`50${NBSP}%`);
+    expect(formatPercent(0.0137, 'en')).toBe('1.37%');
+  });
+
+  it('writes calendar days as dd.mm.yyyy without a time-zone shift', () => {
+    expect(formatDate('2026-11-28', 'ru')).toBe('28.11.2026');
+    expect(formatDate('2025-01-01', 'ru')).toBe('01.01.2025');
+    expect(formatDate('2025-12-31', 'ru')).toBe('31.12.2025');
+    expect(formatDate('2026-11-28', 'en')).toBe('28 Nov 2026');
+  });
+
+  it('writes instants with the local time', () => {
+    // Midday UTC is the same calendar day in every inhabited time zone.
+    expect(formatDateTime('2026-11-28T12:00:00Z', 'ru')).toMatch(/^28\.11\.2026, \d{2}:\d{2}$/);
+    expect(formatDate('2026-11-28T12:00:00Z', 'ru')).toBe('28.11.2026');
+  });
+
+  it('shortens large numbers for legends', () => {
+    expect(formatCompact(13_274_285, 'ru')).toBe(`13,3${NBSP}млн`);
+    expect(formatCompact(500_000, 'ru')).toBe(`500${NBSP}тыс.`);
+    expect(formatCompact(13_274_285, 'en')).toBe('13.3m');
+  });
+
+  it('shows a dash for missing figures and leaves unparseable dates as written', () => {
+    for (const missing of [null, undefined, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(formatNumber(missing, 'ru')).toBe(NO_VALUE);
+      expect(formatPercent(missing, 'ru')).toBe(NO_VALUE);
+    }
+    expect(formatDate(null, 'ru')).toBe(NO_VALUE);
+    expect(formatDate('', 'ru')).toBe(NO_VALUE);
+    expect(formatDate('not a date', 'ru')).toBe('not a date');
+  });
+
+  it('round-trips any integer through the Russian format', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), (n) => {
+        const text = formatNumber(n, 'ru');
+        expect(text.replaceAll(NBSP, '').replace('\u2212', '-')).toBe(String(n));
+      }),
+    );
+  });
+});
