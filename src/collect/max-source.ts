@@ -50,6 +50,7 @@ export function createMaxSource(
   const pages = new MaxPageReader({
     baseUrl: max.publicPageUrl,
     timeoutMs: max.timeoutMs,
+    retries: max.retries,
     limiter: limiterFor('rate:public-pages', max.pageRequestsPerSecond),
   });
   let next = 0;
