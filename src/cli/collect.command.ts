@@ -49,7 +49,8 @@ export function registerCollectCommands(program: Command, config: () => Config):
     .description('Собрать аудиторию каналов один раз / run one collection cycle')
     .option('--once', 'one cycle over the channels due now, then exit (default)', true)
     .option('--all', 'collect every channel, due or not')
-    .action(async (options: { all?: boolean }) => {
+    .option('--skip-posts', 'audience figures only, no post reads (one request per channel)')
+    .action(async (options: { all?: boolean; skipPosts?: boolean }) => {
       const ctx = await createAppContext(config());
       const source = createMaxSource(ctx.config.max);
       const bar = progressBar('Сбор / collecting');
@@ -57,6 +58,7 @@ export function registerCollectCommands(program: Command, config: () => Config):
         const summary = await runCollectionCycle(ctx.store.db, source, {
           mode: 'once',
           all: options.all === true,
+          skipPosts: options.skipPosts === true,
           classify: classifyCollectError,
           onProgress: (done, total) => bar.update(done, total),
           apiConcurrency: Math.max(

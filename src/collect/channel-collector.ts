@@ -62,6 +62,8 @@ export interface CollectOptions {
   now: () => number;
   policy: SchedulePolicy;
   classify: (error: unknown) => ClassifiedError;
+  /** Read posts (views) when due; false for an audience-only cycle. Default true. */
+  readPosts?: boolean;
   /** How far back posts are read on each refresh (7-day views need posts up to 8 days old). */
   postsWindowMs?: number;
 }
@@ -142,7 +144,11 @@ export async function collectChannel(
       messages_count: chat.messagesCount,
     };
     result.state.last_subscribers = chat.participants;
-    if (postsDue(channel.posts_checked_at, observedAt, options.policy) && channel.bot_admin !== 0) {
+    if (
+      options.readPosts !== false &&
+      postsDue(channel.posts_checked_at, observedAt, options.policy) &&
+      channel.bot_admin !== 0
+    ) {
       try {
         let admin = channel.bot_admin === 1;
         if (channel.bot_admin === null) {

@@ -27,6 +27,8 @@ export interface CycleOptions {
   pageConcurrency?: number;
   /** Collect every channel, due or not. */
   all?: boolean;
+  /** Audience figures only: no post reads in this cycle (one request per channel). */
+  skipPosts?: boolean;
   /** Called after each stored batch: (channels done, channels total). */
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -65,6 +67,7 @@ export async function runCollectionCycle(
     now,
     policy: options.policy ?? DEFAULT_SCHEDULE,
     classify: options.classify,
+    readPosts: options.skipPosts !== true,
   };
   const viaApi = due.filter((c) => c.chat_id !== null && source.hasBotApi);
   const viaPage = due.filter((c) => !(c.chat_id !== null && source.hasBotApi));
