@@ -27,6 +27,7 @@ import { importRoutes } from './import.routes.ts';
 import { metaRoutes } from './meta.routes.ts';
 import { metaListsRoutes } from './meta-lists.routes.ts';
 import { organisationsRoutes } from './organisations.routes.ts';
+import { ratingsRoutes } from './ratings.routes.ts';
 import { regionsRoutes } from './regions.routes.ts';
 
 /** The Fastify instance every route file gets: request types inferred from the zod schemas. */
@@ -54,6 +55,7 @@ export interface ServerOptions {
 export type RoutePlugin = (app: ZodApp, ctx: AppContext) => Promise<void>;
 
 const ROUTES: RoutePlugin[] = [
+  ratingsRoutes,
   collectionRoutes,
   healthRoutes,
   regionsRoutes,

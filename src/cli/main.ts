@@ -5,6 +5,7 @@ import { registerCollectCommands } from './collect.command.ts';
 import { registerDatabaseCommands } from './database.command.ts';
 import { registerDemoCommands } from './demo.command.ts';
 import { registerEmulatorCommands } from './emulator.command.ts';
+import { registerRatingCommands } from './rating.command.ts';
 import { registerRegisterCommands } from './register.command.ts';
 import { registerServeCommands } from './serve.command.ts';
 
@@ -29,6 +30,7 @@ registerDatabaseCommands(program, config);
 registerServeCommands(program, config);
 registerDemoCommands(program, config);
 registerCollectCommands(program, config);
+registerRatingCommands(program, config);
 registerRegisterCommands(program, config);
 registerEmulatorCommands(program, config);
 
