@@ -97,7 +97,7 @@ describeEachDialect('regional ratings from the read model', (store) => {
       );
       expect(xlsx.headers.get('content-disposition')).toContain('ohvat-rating-dialog-2025-2026-03-10.xlsx');
       const workbook = new ExcelJS.Workbook();
-      await workbook.xlsx.load(Buffer.from(await xlsx.arrayBuffer()));
+      await workbook.xlsx.load(await xlsx.arrayBuffer());
       const sheet = workbook.getWorksheet('Рейтинг')!;
       expect(sheet.getRow(1).getCell(1).value).toBe('Место');
       expect(sheet.getRow(1).getCell(3).value).toBe('Регион');

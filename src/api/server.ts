@@ -24,6 +24,7 @@ import { channelsRoutes } from './channels.routes.ts';
 import { collectionRoutes } from './collection.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { importRoutes } from './import.routes.ts';
+import { maxWebhookRoutes } from './max-webhook.routes.ts';
 import { metaRoutes } from './meta.routes.ts';
 import { metaListsRoutes } from './meta-lists.routes.ts';
 import { organisationsRoutes } from './organisations.routes.ts';
@@ -55,6 +56,7 @@ export interface ServerOptions {
 export type RoutePlugin = (app: ZodApp, ctx: AppContext) => Promise<void>;
 
 const ROUTES: RoutePlugin[] = [
+  maxWebhookRoutes,
   ratingsRoutes,
   collectionRoutes,
   healthRoutes,

@@ -41,6 +41,8 @@ export const configSchema = z
         pageRequestsPerSecond: positiveNumber.default(1),
         timeoutMs: positiveInt.default(10_000),
         retries: z.coerce.number().int().min(0).max(10).default(4),
+        /** Secret MAX sends in `X-Max-Bot-Api-Secret` with webhook deliveries (POST /api/max/webhook). */
+        webhookSecret: z.string().min(8).optional(),
       })
       .default({
         apiUrl: 'https://platform-api2.max.ru',
@@ -90,6 +92,7 @@ export const ENV_VARS = {
   OHVAT_MAX_PAGE_RATE: 'max.pageRequestsPerSecond',
   OHVAT_MAX_TIMEOUT_MS: 'max.timeoutMs',
   OHVAT_MAX_RETRIES: 'max.retries',
+  OHVAT_MAX_WEBHOOK_SECRET: 'max.webhookSecret',
   OHVAT_REDIS_URL: 'redisUrl',
   OHVAT_REDIS_PREFIX: 'redisPrefix',
   OHVAT_COLLECT_IN_PROCESS: 'collectInProcess',
