@@ -115,4 +115,75 @@ describeEachDialect('regional ratings from the read model', (store) => {
       await server.close();
     }
   });
+
+  it('publishes an immutable rating that recomputes identically from stored observations', async () => {
+    const { db } = store();
+    const mow = await government(db, 'RU-MOW', 50_000);
+    await government(db, 'RU-KO', 7_800);
+    const server = await startTestServer(store());
+    try {
+      const post = await fetch(`${server.url}/api/ratings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ methodology: 'dialog-2025', date: DAY, title: 'Март 2026' }),
+      });
+      expect(post.status).toBe(201);
+      const published = (await post.json()) as {
+        id: number;
+        rating_date: string;
+        inputs_observed_until: string;
+      };
+      expect(published.rating_date).toBe(DAY);
+      expect(published.inputs_observed_until).toBe(new Date(at(DAY)).toISOString());
+      const first = await (await fetch(`${server.url}/api/ratings/${published.id}`)).text();
+      const verify = async () =>
+        (await (await fetch(`${server.url}/api/ratings/${published.id}/verify`)).json()) as {
+          identical: boolean;
+          differences: unknown[];
+        };
+      expect(await verify()).toMatchObject({ identical: true, differences: [] });
+
+      // Data of a later day does not touch the published table, and it still recomputes identically.
+      await recordObservations(db, [
+        { channel_id: mow.id, source: 'bot_api', observed_at: at('2026-03-12'), subscribers: 60_000 },
+      ]);
+      expect(await verify()).toMatchObject({ identical: true, differences: [] });
+      // A figure observed later than the published as-of is left out of the recomputation.
+      await recordObservations(db, [
+        { channel_id: mow.id, source: 'import:late.csv', observed_at: at(DAY) + 60_000, subscribers: 51_000 },
+      ]);
+      expect(await verify()).toMatchObject({ identical: true, differences: [] });
+      // A late import of a figure observed before the as-of changes what the rating day looks like: the
+      // published table stays as it was; verify shows the change.
+      const ast = await government(db, 'RU-AST', 13_000, '2026-03-09');
+      await recordObservations(db, [
+        {
+          channel_id: ast.id,
+          source: 'import:late.csv',
+          observed_at: at(DAY) - 3_600_000,
+          subscribers: 13_500,
+        },
+      ]);
+      expect(await (await fetch(`${server.url}/api/ratings/${published.id}`)).text()).toBe(first);
+      const after = await verify();
+      expect(after.identical).toBe(false);
+      expect(after.differences).toContainEqual(
+        expect.objectContaining({ key: 'RU-AST', field: 'indicators' }),
+      );
+      // The database itself refuses to change a published rating.
+      await expect(
+        db.updateTable('published_ratings').set({ title: 'x' }).where('id', '=', published.id).execute(),
+      ).rejects.toThrow(/append-only/);
+      await expect(
+        db.deleteFrom('published_ratings').where('id', '=', published.id).execute(),
+      ).rejects.toThrow(/append-only/);
+      const list = (await (await fetch(`${server.url}/api/ratings/published`)).json()) as { total: number };
+      expect(list.total).toBe(1);
+      const csv = await fetch(`${server.url}/api/ratings/${published.id}/export?format=csv`);
+      expect(csv.status).toBe(200);
+      expect(await fetch(`${server.url}/api/ratings/999/verify`).then((r) => r.status)).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
 });

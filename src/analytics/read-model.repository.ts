@@ -45,7 +45,7 @@ export async function applyDailyPoints(db: Db, points: Map<number, Map<string, D
   const meta = new Map<number, { region_code: string | null; category: string }>();
   for (let i = 0; i < channelIds.length; i += 1000) {
     const ids = channelIds.slice(i, i + 1000);
-    const [rows, prev, channels] = await Promise.all([
+    const [rows, channels] = await Promise.all([
       db
         .selectFrom('channel_daily')
         .select(['channel_id', 'day', 'subscribers', 'carried', 'observed_at'])
@@ -54,30 +54,45 @@ export async function applyDailyPoints(db: Db, points: Map<number, Map<string, D
         .orderBy('channel_id')
         .orderBy('day')
         .execute(),
+      // Each channel with its last daily row before the window: one index seek per channel (a GROUP BY max
+      // over the IN list would read every earlier row of every channel).
       db
-        .selectFrom('channel_daily as d')
-        .innerJoin(
-          (eb) =>
-            eb
-              .selectFrom('channel_daily')
-              .select(['channel_id', (e) => e.fn.max('day').as('max_day')])
-              .where('channel_id', 'in', ids)
-              .where('day', '<', fromDay)
-              .groupBy('channel_id')
-              .as('last'),
-          (join) => join.onRef('last.channel_id', '=', 'd.channel_id').onRef('last.max_day', '=', 'd.day'),
+        .selectFrom('channels as c')
+        .leftJoin('channel_daily as d', (join) =>
+          join
+            .onRef('d.channel_id', '=', 'c.id')
+            .on(
+              sql<boolean>`d.day = (select max(x.day) from channel_daily x where x.channel_id = c.id and x.day < ${fromDay})`,
+            ),
         )
-        .select(['d.channel_id', 'd.day', 'd.subscribers', 'd.carried', 'd.observed_at'])
+        .select([
+          'c.id',
+          'c.region_code',
+          'c.category',
+          'd.day',
+          'd.subscribers',
+          'd.carried',
+          'd.observed_at',
+        ])
+        .where('c.id', 'in', ids)
         .execute(),
-      db.selectFrom('channels').select(['id', 'region_code', 'category']).where('id', 'in', ids).execute(),
     ]);
     for (const row of rows) {
       const list = existing.get(row.channel_id) ?? [];
       list.push(row);
       existing.set(row.channel_id, list);
     }
-    for (const row of prev) base.set(row.channel_id, row);
-    for (const c of channels) meta.set(c.id, { region_code: c.region_code, category: c.category });
+    for (const c of channels) {
+      meta.set(c.id, { region_code: c.region_code, category: c.category });
+      if (c.day !== null && c.subscribers !== null && c.carried !== null && c.observed_at !== null) {
+        base.set(c.id, {
+          day: c.day,
+          subscribers: c.subscribers,
+          carried: c.carried,
+          observed_at: c.observed_at,
+        });
+      }
+    }
   }
 
   const upserts: (DailyRow & { channel_id: number })[] = [];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changeOf } from '../access/access.plugin.ts';
 import {
   channelCreateSchema,
   channelListQuerySchema,
@@ -67,7 +68,8 @@ export const channelsRoutes: RoutePlugin = async (app, ctx) => {
         response: { 201: channelSchema, 400: errorSchema, 409: errorSchema, 415: errorSchema },
       },
     },
-    async (request, reply) => reply.status(201).send(await createChannel(db, request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await createChannel(db, request.body, changeOf(request))),
   );
 
   app.patch(
@@ -88,7 +90,7 @@ export const channelsRoutes: RoutePlugin = async (app, ctx) => {
         },
       },
     },
-    async (request) => patchChannel(db, request.params.id, request.body),
+    async (request) => patchChannel(db, request.params.id, request.body, changeOf(request)),
   );
 
   app.delete(
@@ -112,7 +114,12 @@ export const channelsRoutes: RoutePlugin = async (app, ctx) => {
       },
     },
     async (request, reply) => {
-      const removed = await removeChannel(db, request.params.id, { hard: request.query.hard });
+      const removed = await removeChannel(
+        db,
+        request.params.id,
+        { hard: request.query.hard },
+        changeOf(request),
+      );
       if (removed === null) return reply.status(204).send();
       return removed;
     },

@@ -80,7 +80,7 @@ export const collectionRoutes: RoutePlugin = async (app, ctx) => {
       schema: {
         tags: ['collection'],
         summary: 'One collection run',
-        params: z.object({ id: z.coerce.number().int().positive() }),
+        params: z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) }),
         response: { 200: collectionRunSchema },
       },
     },

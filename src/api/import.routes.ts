@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { changeOf, regionLimitOf } from '../access/access.plugin.ts';
 import {
   channelExportStream,
   EXPORT_CONTENT_TYPES,
@@ -54,7 +55,8 @@ const uploadQuery = z
   })
   .strict();
 
-const issueSchema = z.object({
+/** One row-level finding of an import, as every import route reports it. */
+export const importIssueSchema = z.object({
   file: z.string(),
   row: z.number().nullable(),
   column: z.string().nullable(),
@@ -76,8 +78,8 @@ const importResponse = z.object({
   file: z.string(),
   summary: summarySchema,
   message: z.string(),
-  errors: z.array(issueSchema),
-  warnings: z.array(issueSchema),
+  errors: z.array(importIssueSchema),
+  warnings: z.array(importIssueSchema),
   dryRun: z.boolean(),
   written: z.boolean(),
   total: z.number(),
@@ -174,6 +176,9 @@ export const importRoutes: RoutePlugin = async (app, ctx) => {
         const result = await importChannelsFile(db, buffer, file, {
           dryRun: request.query.dryRun,
           ...(request.query.sheet ? { sheet: request.query.sheet } : {}),
+          // Operators: a row of a channel outside their regions rejects the file (the row is named).
+          ...regionLimitOf(request),
+          change: changeOf(request),
         });
         return respond(result, request.query.lang);
       },

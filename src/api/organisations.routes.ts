@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changeOf } from '../access/access.plugin.ts';
 import { pageSchema } from '../register/common.schema.ts';
 import {
   organisationCreateSchema,
@@ -63,7 +64,8 @@ export const organisationsRoutes: RoutePlugin = async (app, ctx) => {
         response: { 201: organisationSchema, 400: errorSchema, 409: errorSchema, 415: errorSchema },
       },
     },
-    async (request, reply) => reply.status(201).send(await createOrganisation(db, request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await createOrganisation(db, request.body, changeOf(request))),
   );
 
   app.patch(
@@ -84,7 +86,7 @@ export const organisationsRoutes: RoutePlugin = async (app, ctx) => {
         },
       },
     },
-    async (request) => patchOrganisation(db, request.params.id, request.body),
+    async (request) => patchOrganisation(db, request.params.id, request.body, changeOf(request)),
   );
 
   app.delete(
@@ -108,7 +110,7 @@ export const organisationsRoutes: RoutePlugin = async (app, ctx) => {
       },
     },
     async (request, reply) => {
-      await removeOrganisation(db, request.params.id, { force: request.query.force });
+      await removeOrganisation(db, request.params.id, { force: request.query.force }, changeOf(request));
       return reply.status(204).send();
     },
   );

@@ -16,20 +16,30 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { installAccess } from '../access/access.plugin.ts';
+import type { Principal } from '../access/principal.ts';
 import type { AppContext } from '../shared/app-context.ts';
 import { AppError } from '../shared/errors.ts';
-import { REDACT_PATHS } from '../shared/logger.ts';
+import { type Logger, REDACT_PATHS } from '../shared/logger.ts';
 import { webRoutes } from '../web/web.routes.ts';
+import { analyticsRoutes } from './analytics.routes.ts';
+import { auditRoutes } from './audit.routes.ts';
+import { authRoutes } from './auth.routes.ts';
 import { channelsRoutes } from './channels.routes.ts';
 import { collectionRoutes } from './collection.routes.ts';
+import { collectionFailingRoutes } from './collection-failing.routes.ts';
+import { flagsRoutes } from './flags.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { importRoutes } from './import.routes.ts';
 import { maxWebhookRoutes } from './max-webhook.routes.ts';
 import { metaRoutes } from './meta.routes.ts';
 import { metaListsRoutes } from './meta-lists.routes.ts';
+import { observationsImportRoutes } from './observations-import.routes.ts';
 import { organisationsRoutes } from './organisations.routes.ts';
 import { ratingsRoutes } from './ratings.routes.ts';
 import { regionsRoutes } from './regions.routes.ts';
+import { tokensRoutes } from './tokens.routes.ts';
+import { usersRoutes } from './users.routes.ts';
 
 /** The Fastify instance every route file gets: request types inferred from the zod schemas. */
 export type ZodApp = FastifyInstance<
@@ -46,10 +56,15 @@ export interface ErrorBody {
 }
 
 export interface ServerOptions {
-  /** Fastify logger on/off (tests turn it off). */
-  logger?: boolean;
-  /** Largest request body in bytes (imports are uploads). */
+  /** Fastify logger on/off (tests turn it off), or the pino logger to use. */
+  logger?: boolean | Logger;
+  /** Largest JSON request body in bytes (default: config limits.jsonBodyBytes; uploads have their own). */
   bodyLimit?: number;
+  /**
+   * Requests without credentials act as this principal (tests and embedding only; `ohvat serve` never sets
+   * it). Sign-in, tokens, CSRF and the permission table work as usual for requests that carry credentials.
+   */
+  trustedPrincipal?: Principal;
 }
 
 /** Route plugins receive the app context; each file registers one resource. */
@@ -58,7 +73,10 @@ export type RoutePlugin = (app: ZodApp, ctx: AppContext) => Promise<void>;
 const ROUTES: RoutePlugin[] = [
   maxWebhookRoutes,
   ratingsRoutes,
+  analyticsRoutes,
+  flagsRoutes,
   collectionRoutes,
+  collectionFailingRoutes,
   healthRoutes,
   regionsRoutes,
   metaRoutes,
@@ -66,6 +84,11 @@ const ROUTES: RoutePlugin[] = [
   channelsRoutes,
   organisationsRoutes,
   importRoutes,
+  observationsImportRoutes,
+  authRoutes,
+  usersRoutes,
+  tokensRoutes,
+  auditRoutes,
   webRoutes,
 ];
 
@@ -75,13 +98,22 @@ export function registerRoutes(...plugins: RoutePlugin[]): void {
 }
 
 export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<ZodApp> {
-  const app = Fastify({
-    logger:
-      options.logger === false
-        ? false
-        : { level: ctx.config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
-    bodyLimit: options.bodyLimit ?? 50 * 1024 * 1024,
+  const common = {
+    bodyLimit: options.bodyLimit ?? ctx.config.limits.jsonBodyBytes,
+    trustProxy: ctx.config.trustProxy,
     ajv: { customOptions: { removeAdditional: false } },
+  };
+  const loggerInstance: FastifyBaseLogger | undefined =
+    typeof options.logger === 'object' ? options.logger : undefined;
+  const app = Fastify({
+    ...common,
+    loggerInstance,
+    logger:
+      loggerInstance !== undefined
+        ? undefined
+        : options.logger === false
+          ? false
+          : { level: ctx.config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -136,6 +168,13 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       error: { code: 'not_found', message: `Route ${request.method} ${request.url.split('?')[0]} not found` },
     } satisfies ErrorBody);
   });
+
+  // Before any route: the onRoute hook must see every route (permission table, upload limits, strict queries).
+  await installAccess(
+    app,
+    ctx,
+    options.trustedPrincipal ? { trustedPrincipal: options.trustedPrincipal } : {},
+  );
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { type Config, ConfigError, loadConfigFromProcess } from '../config/config.ts';
 import { AppError } from '../shared/errors.ts';
+import { registerAccessCommands } from './access.command.ts';
+import { registerAnalyticsCommands } from './analytics.command.ts';
+import { registerBackupCommands } from './backup.command.ts';
 import { registerCollectCommands } from './collect.command.ts';
 import { registerDatabaseCommands } from './database.command.ts';
 import { registerDemoCommands } from './demo.command.ts';
@@ -32,7 +35,11 @@ registerDemoCommands(program, config);
 registerCollectCommands(program, config);
 registerRatingCommands(program, config);
 registerRegisterCommands(program, config);
+// After the register's commands: adds `import observations` to its `import` command.
+registerAnalyticsCommands(program, config);
 registerEmulatorCommands(program, config);
+registerAccessCommands(program, config);
+registerBackupCommands(program, config);
 
 try {
   await program.parseAsync(process.argv);

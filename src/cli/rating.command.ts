@@ -1,8 +1,17 @@
 import { writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
-import { presetMethodology } from '../analytics/methodologies/index.ts';
-import type { RatingTable } from '../analytics/methodology.ts';
-import { computeRegionRating, SUPPORTED_METHODOLOGIES } from '../analytics/rating.service.ts';
+import { userInfo } from 'node:os';
+import { type Command, Option } from 'commander';
+import { recordChange } from '../access/audit.repository.ts';
+import { cliChange } from '../access/principal.ts';
+import type { Methodology } from '../analytics/methodology.ts';
+import {
+  computeRating,
+  publishRating,
+  type RatingRequest,
+  type RatingResult,
+  ratingMethodology,
+  SUPPORTED_METHODOLOGIES,
+} from '../analytics/rating.service.ts';
 import { ratingToCsv, ratingToXlsx } from '../analytics/rating-export.service.ts';
 import type { Config } from '../config/config.ts';
 import { createAppContext } from '../shared/app-context.ts';
@@ -10,82 +19,190 @@ import { ValidationError } from '../shared/errors.ts';
 
 const ru = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 2 });
 
-function printTable(table: RatingTable, titles: Record<string, string>): void {
-  const keys = Object.keys(titles);
-  const head = ['Место', 'Регион', ...keys.map((k) => titles[k]!), 'Балл', '±'];
-  const rows = table.rows.map((r) => [
-    r.place === null ? '—' : String(r.place),
-    r.name,
-    ...keys.map((k) => {
-      const c = r.indicators[k];
-      return c?.value === null || c === undefined ? '—' : `${ru.format(c.value)} (${c.place ?? '—'})`;
-    }),
-    r.score === null ? '—' : ru.format(r.score),
-    r.placeChange === null
-      ? ''
-      : r.placeChange > 0
-        ? `▲${r.placeChange}`
-        : r.placeChange < 0
-          ? `▼${-r.placeChange}`
-          : '=',
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+/** Display width of a string in a terminal (combining marks take none). */
+function width(text: string): number {
+  return [...text.normalize('NFC')].length;
+}
+
+function pad(text: string, size: number, left: boolean): string {
+  const fill = ' '.repeat(Math.max(0, size - width(text)));
+  return left ? text + fill : fill + text;
+}
+
+/** The table for a terminal: place, name, every indicator with its place, score, place change, notes. */
+export function formatRatingTable(table: RatingResult, methodology: Methodology, maxName = 38): string {
+  const keys = methodology.indicators.map((i) => i.key);
+  const object =
+    table.scope?.kind === 'channels'
+      ? 'Канал'
+      : table.scope?.kind === 'municipalities'
+        ? 'Муниципалитет'
+        : 'Регион';
+  const head = ['Место', object, ...methodology.indicators.map((i) => i.title_ru), 'Балл', '±', ''];
+  const rows = table.rows.map((r) => {
+    const name = width(r.name) > maxName ? `${[...r.name].slice(0, maxName - 1).join('')}…` : r.name;
+    return [
+      r.place === null ? '—' : String(r.place),
+      name,
+      ...keys.map((k) => {
+        const c = r.indicators[k];
+        return c?.value === null || c === undefined ? '—' : `${ru.format(c.value)} (${c.place ?? '—'})`;
+      }),
+      r.score === null ? '—' : ru.format(r.score),
+      r.placeChange === null
+        ? ''
+        : r.placeChange > 0
+          ? `▲${r.placeChange}`
+          : r.placeChange < 0
+            ? `▼${-r.placeChange}`
+            : '=',
+      r.flags.some((f) => f.code.startsWith('anomaly:')) ? '⚠' : '',
+    ];
+  });
+  const widths = head.map((h, i) =>
+    Math.min(i === 1 ? maxName : 60, Math.max(width(h), ...rows.map((r) => width(r[i]!)))),
+  );
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(line(head));
-  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
-  for (const r of rows) console.log(line(r));
+    cells
+      .map((c, i) => pad(c, widths[i]!, i === 1 || i === cells.length - 1))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(head),
+    widths
+      .map((w) => '─'.repeat(w))
+      .join('  ')
+      .trimEnd(),
+    ...rows.map(line),
+  ].join('\n');
+}
+
+interface RatingOptions {
+  methodology: string;
+  date?: string;
+  period?: string;
+  scope: string;
+  category?: string;
+  region?: string;
+  parameters?: string;
+  previousDays?: string;
+  format: string;
+  out?: string;
+  lang: 'ru' | 'en';
+  publish?: boolean;
+  title?: string;
+}
+
+function requestOf(o: RatingOptions): RatingRequest {
+  let parameters: unknown;
+  if (o.parameters) {
+    try {
+      parameters = JSON.parse(o.parameters) as unknown;
+    } catch {
+      throw new ValidationError(`--parameters: not valid JSON: ${o.parameters}`);
+    }
+  }
+  const previous = o.previousDays === undefined ? undefined : Number(o.previousDays);
+  if (previous !== undefined && (!Number.isInteger(previous) || previous < 0)) {
+    throw new ValidationError('--previous-days: a whole number of days ≥ 0');
+  }
+  return {
+    methodology: o.methodology,
+    ...(parameters === undefined ? {} : { parameters }),
+    ...(o.date ? { date: o.date } : {}),
+    ...(o.period ? { period: o.period } : {}),
+    scope: { kind: o.scope as 'regions', category: o.category ?? null, region: o.region ?? null },
+    ...(previous === undefined ? {} : { previousDays: previous }),
+  };
 }
 
 export function registerRatingCommands(program: Command, config: () => Config): void {
   program
     .command('rating')
-    .description('Рейтинг регионов по методике / a rating of regions under a methodology')
-    .option('--methodology <id>', `one of ${SUPPORTED_METHODOLOGIES.join(', ')}`, 'dialog-2025')
-    .option('--date <YYYY-MM-DD>', 'rating date (default: the latest day with data)')
-    .option('--format <format>', 'table | json | csv | xlsx', 'table')
-    .option('--out <file>', 'write to a file (required for xlsx)')
-    .option('--lang <lang>', 'ru | en (file headers)', 'ru')
-    .action(
-      async (options: { methodology: string; date?: string; format: string; out?: string; lang: string }) => {
-        if (!(SUPPORTED_METHODOLOGIES as readonly string[]).includes(options.methodology)) {
-          throw new ValidationError(`unknown methodology ${options.methodology}`, {
-            supported: SUPPORTED_METHODOLOGIES,
+    .description('Рейтинг по методике / a rating under a methodology')
+    .addOption(
+      new Option('--methodology <id>', 'методика / methodology')
+        .choices([...SUPPORTED_METHODOLOGIES])
+        .default('dialog-2025'),
+    )
+    .option('--date <YYYY-MM-DD>', 'дата рейтинга (по умолчанию — последний день с данными) / rating date')
+    .option('--period <YYYY-MM|YYYY-Www>', 'вместо даты — месяц или неделя / a month or an ISO week instead')
+    .addOption(
+      new Option('--scope <scope>', 'что оценивается / what is ranked')
+        .choices(['regions', 'channels', 'municipalities'])
+        .default('regions'),
+    )
+    .option('--category <code>', 'scope channels: категория / category')
+    .option('--region <code>', 'scope channels: регион; municipalities: регион (обязателен)')
+    .option('--parameters <json>', 'параметры методики, JSON / methodology parameters as JSON')
+    .option(
+      '--previous-days <n>',
+      'изменение места к дате на N дней раньше (7) / place change against N days before',
+    )
+    .addOption(
+      new Option('--format <format>', 'вывод / output')
+        .choices(['table', 'json', 'csv', 'xlsx'])
+        .default('table'),
+    )
+    .option('--out <file>', 'записать в файл (для xlsx обязательно) / write to a file (required for xlsx)')
+    .addOption(
+      new Option('--lang <lang>', 'язык заголовков файла / file header language')
+        .choices(['ru', 'en'])
+        .default('ru'),
+    )
+    .option('--publish', 'опубликовать: сохранить таблицу навсегда / publish: store the table for good')
+    .option('--title <text>', 'заголовок опубликованного рейтинга / title of the published rating')
+    .action(async (options: RatingOptions) => {
+      if (options.format === 'xlsx' && !options.out)
+        throw new ValidationError('--format xlsx needs --out FILE');
+      const request = requestOf(options);
+      const ctx = await createAppContext(config());
+      try {
+        let table: RatingResult;
+        if (options.publish) {
+          const published = await publishRating(ctx.store.db, {
+            ...request,
+            title: options.title ?? null,
+            createdBy: `cli:${userInfo().username}`,
           });
-        }
-        if (!['table', 'json', 'csv', 'xlsx'].includes(options.format)) {
-          throw new ValidationError(`unknown format ${options.format} (table, json, csv, xlsx)`);
-        }
-        if (options.format === 'xlsx' && !options.out)
-          throw new ValidationError('--format xlsx needs --out FILE');
-        const lang = options.lang === 'en' ? 'en' : 'ru';
-        const ctx = await createAppContext(config());
-        try {
-          const table = await computeRegionRating(ctx.store.db, {
-            methodology: options.methodology,
-            ...(options.date ? { date: options.date } : {}),
+          table = JSON.parse(published.table_json) as RatingResult;
+          const { table_json: _table, parameters: _parameters, ...summary } = published;
+          await recordChange(ctx.store.db, cliChange(), {
+            action: 'rating.publish',
+            entity_type: 'rating',
+            entity_id: published.id,
+            after: summary,
           });
-          const methodology = presetMethodology(options.methodology);
-          if (options.format === 'table') {
-            console.log(
-              `${methodology.title_ru} (${methodology.id} v${methodology.version}) на ${table.asOf}`,
-            );
-            printTable(table, Object.fromEntries(methodology.indicators.map((i) => [i.key, i.title_ru])));
-            return;
-          }
-          const body =
-            options.format === 'json'
-              ? Buffer.from(`${JSON.stringify(table, null, 2)}\n`)
-              : options.format === 'csv'
-                ? ratingToCsv(methodology, table, lang)
-                : await ratingToXlsx(methodology, table, lang);
-          if (options.out) {
-            writeFileSync(options.out, body);
-            console.error(`${options.out}: ${table.rows.length} строк / rows, ${table.asOf}`);
-          } else process.stdout.write(body);
-        } finally {
-          await ctx.close();
+          console.error(`Опубликован рейтинг № ${published.id} / published rating #${published.id}`);
+        } else table = await computeRating(ctx.store.db, request);
+        const methodology = ratingMethodology(
+          table.methodology.id,
+          table.methodology.parameters,
+          table.scope,
+        );
+        if (options.format === 'table' && !options.out) {
+          console.log(`${methodology.title_ru} (${methodology.id} v${methodology.version})`);
+          console.log(
+            `Дата: ${table.asOf}; данные по состоянию на ${table.inputsObservedUntil ?? '—'}` +
+              (table.previous ? `; изменение места — к ${table.previous.asOf}` : ''),
+          );
+          console.log(formatRatingTable(table, methodology));
+          return;
         }
-      },
-    );
+        const body =
+          options.format === 'json'
+            ? Buffer.from(`${JSON.stringify(table, null, 2)}\n`)
+            : options.format === 'csv'
+              ? ratingToCsv(methodology, table, options.lang)
+              : options.format === 'xlsx'
+                ? await ratingToXlsx(methodology, table, options.lang)
+                : Buffer.from(`${formatRatingTable(table, methodology)}\n`);
+        if (options.out) {
+          writeFileSync(options.out, body);
+          console.error(`${options.out}: ${table.rows.length} строк / rows, ${table.asOf}`);
+        } else process.stdout.write(body);
+      } finally {
+        await ctx.close();
+      }
+    });
 }

@@ -4,6 +4,8 @@ import { basename, extname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
+import { recordChange } from '../access/audit.repository.ts';
+import { cliChange } from '../access/principal.ts';
 import type { Config } from '../config/config.ts';
 import { countChannels } from '../register/channel.repository.ts';
 import { channelExportStream, type ExportFormat } from '../register/import/channel-export.service.ts';
@@ -16,6 +18,7 @@ import { listRegions } from '../register/region.repository.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrator.ts';
+import { registerAuditExportCommand } from './access.command.ts';
 
 /**
  * `ohvat import channels|population FILE`, `ohvat export channels FILE`, `ohvat template channels FILE`:
@@ -103,6 +106,7 @@ export function registerRegisterCommands(program: Command, config: () => Config)
           dryRun: opts.dryRun ?? false,
           ...(opts.sheet ? { sheet: opts.sheet } : {}),
           onProgress: progress.update,
+          change: cliChange(),
         }),
       ).finally(() => progress.stop());
       console.log(formatReport(result, opts.lang));
@@ -119,19 +123,28 @@ export function registerRegisterCommands(program: Command, config: () => Config)
     .addOption(langOption())
     .action(async (file: string, opts: { dryRun?: boolean; sheet?: string; lang: Lang }) => {
       const buffer = await readFile(file);
-      const result = await withStore(config, (store) =>
-        importPopulationFile(store.db, buffer, basename(file), {
+      const result = await withStore(config, async (store) => {
+        const imported = await importPopulationFile(store.db, buffer, basename(file), {
           dryRun: opts.dryRun ?? false,
           ...(opts.sheet ? { sheet: opts.sheet } : {}),
-        }),
-      );
+        });
+        if (imported.written) {
+          await recordChange(store.db, cliChange(), {
+            action: 'import.population',
+            entity_type: 'import',
+            entity_id: null,
+            after: { file: imported.file, summary: imported.summary, total: imported.total },
+          });
+        }
+        return imported;
+      });
       console.log(formatReport(result, opts.lang));
       if (result.summary.rejected > 0) process.exitCode = 1;
     });
 
-  program
-    .command('export')
-    .description('Выгрузить реестр / export the register')
+  const exportCommand = program.command('export').description('Выгрузить реестр / export the register');
+  registerAuditExportCommand(exportCommand, config);
+  exportCommand
     .command('channels <file>')
     .description('Реестр каналов в XLSX или CSV / the channel register as XLSX or CSV')
     .addOption(

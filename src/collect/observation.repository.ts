@@ -18,6 +18,8 @@ export interface ObservationInput {
   observed_at: number;
   subscribers: number;
   messages_count?: number | null;
+  /** Views the source reports for the channel (imported files); null when not given. */
+  views?: number | null;
   /** Defaults to the hourly bucket of observed_at. */
   bucket?: number;
 }
@@ -45,6 +47,7 @@ export async function writeObservations(trx: Db, inputs: ObservationInput[]): Pr
     observed_at: o.observed_at,
     subscribers: o.subscribers,
     messages_count: o.messages_count ?? null,
+    views: o.views ?? null,
   }));
   const points = new Map<number, Map<string, DailyPoint>>();
   let inserted = 0;

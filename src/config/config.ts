@@ -65,8 +65,57 @@ export const configSchema = z
     /** Run the collection scheduler inside `ohvat serve` (embedded mode). */
     collectInProcess: bool.default(true),
     demo: bool.default(false),
+    /**
+     * What anonymous visitors may see: 'ratings' — published ratings, methodologies, overview and regions;
+     * 'read' — everything a signed-in analyst reads; 'none' — nothing but the sign-in. Default: 'ratings'
+     * ('read' in demo mode).
+     */
+    publicAccess: z.enum(['ratings', 'read', 'none']).optional(),
+    /** Behind a reverse proxy: take the client address and https from X-Forwarded-For / X-Forwarded-Proto. */
+    trustProxy: bool.default(false),
+    session: z
+      .object({
+        /** A session unused this long ends. */
+        idleHours: positiveNumber.default(12),
+        /** A session ends this long after sign-in whatever its use. */
+        maxDays: positiveNumber.default(7),
+      })
+      .strict()
+      .prefault({}),
+    limits: z
+      .object({
+        /** Largest JSON request body, bytes. */
+        jsonBodyBytes: positiveInt.default(1024 * 1024),
+        /** Largest uploaded import file, bytes. */
+        uploadBytes: positiveInt.default(20 * 1024 * 1024),
+        /** API requests per second per client address and per API token (token bucket refill). */
+        requestsPerSecond: positiveNumber.default(20),
+        /** Bucket size: requests allowed in a burst. */
+        burst: positiveInt.default(50),
+        /** Failed sign-ins per minute per address and per login before 429. */
+        loginAttemptsPerMinute: positiveInt.default(5),
+      })
+      .strict()
+      .prefault({}),
+    /** First administrator, created on start when there is no user yet. */
+    admin: z
+      .object({
+        login: z.string().trim().min(1).max(100).optional(),
+        password: z.string().min(8, 'at least 8 characters').max(200).optional(),
+      })
+      .strict()
+      .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if ((c.admin.login === undefined) !== (c.admin.password === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['admin'],
+        message: 'OHVAT_ADMIN_LOGIN and OHVAT_ADMIN_PASSWORD go together',
+      });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -97,6 +146,17 @@ export const ENV_VARS = {
   OHVAT_REDIS_PREFIX: 'redisPrefix',
   OHVAT_COLLECT_IN_PROCESS: 'collectInProcess',
   OHVAT_DEMO: 'demo',
+  OHVAT_PUBLIC_ACCESS: 'publicAccess',
+  OHVAT_TRUST_PROXY: 'trustProxy',
+  OHVAT_SESSION_IDLE_HOURS: 'session.idleHours',
+  OHVAT_SESSION_MAX_DAYS: 'session.maxDays',
+  OHVAT_BODY_LIMIT: 'limits.jsonBodyBytes',
+  OHVAT_UPLOAD_LIMIT: 'limits.uploadBytes',
+  OHVAT_RATE_LIMIT: 'limits.requestsPerSecond',
+  OHVAT_RATE_BURST: 'limits.burst',
+  OHVAT_LOGIN_LIMIT: 'limits.loginAttemptsPerMinute',
+  OHVAT_ADMIN_LOGIN: 'admin.login',
+  OHVAT_ADMIN_PASSWORD: 'admin.password',
 } as const;
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };

@@ -1,4 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
+import { auditable, diffFields, recordChange } from '../access/audit.repository.ts';
+import { assertAdmin, assertRegions, type ChangeContext } from '../access/principal.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { isUniqueViolation, nowIso } from '../store/dialect.ts';
 import type { ChannelUpdate, DB, Organisation } from '../store/schema.ts';
@@ -32,7 +34,8 @@ import { findRegion } from './region.repository.ts';
  * Use cases of the channel register: list, get, create, update (PATCH), soft and hard delete. Inputs come
  * validated by the zod schemas (`channel.schema.ts`); this layer checks what needs the database (region and
  * organisation exist, platform+nickname and platform+chat_id are unique) and keeps derived columns (url,
- * search text, timestamps) right.
+ * search text, timestamps) right. Given a `ChangeContext`, an operator may only touch channels of their regions
+ * (the region before and after a change); every change is written to the audit log in its transaction.
  */
 
 type Db = Kysely<DB>;
@@ -188,7 +191,11 @@ export async function listChannelPage(db: Db, query: ChannelListQuery): Promise<
  * Creates a channel. region_code, level and municipality default to the organisation's when omitted;
  * the URL defaults to the nickname's canonical page.
  */
-export async function createChannel(db: Db, input: ChannelCreateInput): Promise<ChannelView> {
+export async function createChannel(
+  db: Db,
+  input: ChannelCreateInput,
+  change?: ChangeContext,
+): Promise<ChannelView> {
   const { nickname, url } = resolveIdentity(input.platform, input.nickname, input.url ?? null);
   const chatId = input.chat_id ?? null;
   if (nickname === null && chatId === null) {
@@ -200,6 +207,7 @@ export async function createChannel(db: Db, input: ChannelCreateInput): Promise<
     const regionCode =
       input.region_code !== undefined ? input.region_code : (organisation?.region_code ?? null);
     await checkRegion(tx, regionCode);
+    if (change) assertRegions(change.principal, [regionCode], 'Канал / channel');
     await assertUnique(tx, identity);
     const title = input.title ?? null;
     const municipality =
@@ -223,14 +231,30 @@ export async function createChannel(db: Db, input: ChannelCreateInput): Promise<
       created_at: now,
       updated_at: now,
     });
+    await recordChange(tx, change, {
+      action: 'channel.create',
+      entity_type: 'channel',
+      entity_id: row.id,
+      region_code: regionCode,
+      after: auditable(row),
+    });
     return viewOf(tx, row.id);
   });
 }
 
 /** PATCH: omitted fields stay, null clears; identity, references and derived columns are checked again. */
-export async function patchChannel(db: Db, id: number, patch: ChannelUpdateInput): Promise<ChannelView> {
+export async function patchChannel(
+  db: Db,
+  id: number,
+  patch: ChannelUpdateInput,
+  change?: ChangeContext,
+): Promise<ChannelView> {
   const existing = await findChannel(db, id);
   if (!existing) throw new NotFoundError(`Channel ${id} not found`, { id });
+  if (change) {
+    const after = patch.region_code !== undefined ? patch.region_code : existing.region_code;
+    assertRegions(change.principal, [existing.region_code, after], `Канал / channel ${id}`);
+  }
   const platform = patch.platform ?? existing.platform;
   const identityChanged = patch.nickname !== undefined || platform !== existing.platform;
   let { nickname, url } = existing;
@@ -274,6 +298,17 @@ export async function patchChannel(db: Db, id: number, patch: ChannelUpdateInput
     if (patch.official_confirmed !== undefined) changes.official_confirmed = patch.official_confirmed ? 1 : 0;
     const updated = await updateChannel(tx, id, changes);
     if (!updated) throw new NotFoundError(`Channel ${id} not found`, { id });
+    const stored = await findChannel(tx, id);
+    const diff = stored ? diffFields(auditable(existing), auditable(stored)) : null;
+    if (diff) {
+      await recordChange(tx, change, {
+        action: 'channel.update',
+        entity_type: 'channel',
+        entity_id: id,
+        region_code: stored?.region_code ?? null,
+        ...diff,
+      });
+    }
     return viewOf(tx, id);
   });
 }
@@ -286,13 +321,35 @@ export async function removeChannel(
   db: Db,
   id: number,
   options: { hard?: boolean } = {},
+  change?: ChangeContext,
 ): Promise<ChannelView | null> {
+  const existing = await findChannel(db, id);
+  if (!existing) throw new NotFoundError(`Channel ${id} not found`, { id });
+  if (change) {
+    // Deleting a channel with its history is for administrators; operators mark channels removed.
+    if (options.hard) assertAdmin(change.principal, `Удаление канала ${id} с историей / hard delete`);
+    assertRegions(change.principal, [existing.region_code], `Канал / channel ${id}`);
+  }
+  const entry = { entity_type: 'channel', entity_id: id, region_code: existing.region_code };
   if (options.hard) {
-    const deleted = await db.transaction().execute((tx) => deleteChannelWithHistory(tx, id));
-    if (!deleted) throw new NotFoundError(`Channel ${id} not found`, { id });
+    await db.transaction().execute(async (tx) => {
+      const deleted = await deleteChannelWithHistory(tx, id);
+      if (!deleted) throw new NotFoundError(`Channel ${id} not found`, { id });
+      await recordChange(tx, change, { ...entry, action: 'channel.delete', before: auditable(existing) });
+    });
     return null;
   }
-  const updated = await updateChannel(db, id, { status: 'removed', updated_at: nowIso() });
-  if (!updated) throw new NotFoundError(`Channel ${id} not found`, { id });
-  return viewOf(db, id);
+  return db.transaction().execute(async (tx) => {
+    const updated = await updateChannel(tx, id, { status: 'removed', updated_at: nowIso() });
+    if (!updated) throw new NotFoundError(`Channel ${id} not found`, { id });
+    if (existing.status !== 'removed') {
+      await recordChange(tx, change, {
+        ...entry,
+        action: 'channel.remove',
+        before: { status: existing.status },
+        after: { status: 'removed' },
+      });
+    }
+    return viewOf(tx, id);
+  });
 }

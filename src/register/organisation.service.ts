@@ -1,4 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
+import { auditable, diffFields, recordChange } from '../access/audit.repository.ts';
+import { assertRegions, type ChangeContext } from '../access/principal.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { nowIso } from '../store/dialect.ts';
 import type { DB, OrganisationUpdate } from '../store/schema.ts';
@@ -29,7 +31,9 @@ import { findRegion } from './region.repository.ts';
 /**
  * Use cases of the organisations register. An organisation is identified by its INN when it has one (two
  * organisations may not share an INN); renaming one refreshes the search text of its channels; deleting one
- * that channels reference needs `force` (the channels keep existing, without organisation).
+ * that channels reference needs `force` (the channels keep existing, without organisation). Given a
+ * `ChangeContext`, operators change only organisations of their regions (before and after; with `force`,
+ * also every channel detached); every change goes to the audit log in its transaction.
  */
 
 type Db = Kysely<DB>;
@@ -105,7 +109,12 @@ export async function listOrganisationPage(db: Db, query: OrganisationListQuery)
   };
 }
 
-export async function createOrganisation(db: Db, input: OrganisationCreateInput): Promise<OrganisationView> {
+export async function createOrganisation(
+  db: Db,
+  input: OrganisationCreateInput,
+  change?: ChangeContext,
+): Promise<OrganisationView> {
+  if (change) assertRegions(change.principal, [input.region_code ?? null], 'Организация / organisation');
   return db.transaction().execute(async (tx) => {
     await checkRegion(tx, input.region_code);
     await assertInnFree(tx, input.inn);
@@ -125,6 +134,13 @@ export async function createOrganisation(db: Db, input: OrganisationCreateInput)
       created_at: now,
       updated_at: now,
     });
+    await recordChange(tx, change, {
+      action: 'organisation.create',
+      entity_type: 'organisation',
+      entity_id: row.id,
+      region_code: row.region_code,
+      after: auditable(row),
+    });
     return viewOf(tx, row.id);
   });
 }
@@ -134,10 +150,15 @@ export async function patchOrganisation(
   db: Db,
   id: number,
   patch: OrganisationUpdateInput,
+  change?: ChangeContext,
 ): Promise<OrganisationView> {
   return db.transaction().execute(async (tx) => {
     const existing = await findOrganisation(tx, id);
     if (!existing) throw new NotFoundError(`Organisation ${id} not found`, { id });
+    if (change) {
+      const after = patch.region_code !== undefined ? patch.region_code : existing.region_code;
+      assertRegions(change.principal, [existing.region_code, after], `Организация / organisation ${id}`);
+    }
     await checkRegion(tx, patch.region_code);
     await assertInnFree(tx, patch.inn, id);
     const next = {
@@ -157,6 +178,17 @@ export async function patchOrganisation(
     if (patch.region_code !== undefined) changes.region_code = patch.region_code;
     await updateOrganisation(tx, id, changes);
     if (next.name !== existing.name) await refreshOrganisationChannels(tx, id, next.name);
+    const stored = await findOrganisation(tx, id);
+    const diff = stored ? diffFields(auditable(existing), auditable(stored)) : null;
+    if (diff) {
+      await recordChange(tx, change, {
+        action: 'organisation.update',
+        entity_type: 'organisation',
+        entity_id: id,
+        region_code: stored?.region_code ?? null,
+        ...diff,
+      });
+    }
     return viewOf(tx, id);
   });
 }
@@ -169,11 +201,30 @@ export async function removeOrganisation(
   db: Db,
   id: number,
   options: { force?: boolean } = {},
+  change?: ChangeContext,
 ): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const existing = await findOrganisation(tx, id);
     if (!existing) throw new NotFoundError(`Organisation ${id} not found`, { id });
     const channels = await countChannels(tx, { organisationId: id });
+    if (change) {
+      const channelRegions =
+        options.force && channels > 0
+          ? (
+              await tx
+                .selectFrom('channels')
+                .select('region_code')
+                .distinct()
+                .where('organisation_id', '=', id)
+                .execute()
+            ).map((r) => r.region_code)
+          : [];
+      assertRegions(
+        change.principal,
+        [existing.region_code, ...channelRegions],
+        `Организация / organisation ${id}`,
+      );
+    }
     if (channels > 0) {
       if (!options.force) {
         throw new ConflictError(
@@ -184,5 +235,12 @@ export async function removeOrganisation(
       await refreshOrganisationChannels(tx, id, null, { detach: true, updatedAt: nowIso() });
     }
     await deleteOrganisation(tx, id);
+    await recordChange(tx, change, {
+      action: 'organisation.delete',
+      entity_type: 'organisation',
+      entity_id: id,
+      region_code: existing.region_code,
+      before: { ...auditable(existing), channels_detached: channels },
+    });
   });
 }

@@ -18,12 +18,17 @@ export const REDACT_PATHS = [
   '*.tokens',
   '*.password',
   'config.max.tokens',
+  'config.admin.password',
+  'csrf_token',
+  '*.csrf_token',
+  'new_password',
+  '*.new_password',
 ];
 
-export function createLogger(level: string, options: { pretty?: boolean } = {}): Logger {
-  return pino({
-    level,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    ...(options.pretty ? {} : {}),
-  });
+export function createLogger(
+  level: string,
+  options: { pretty?: boolean; destination?: pino.DestinationStream } = {},
+): Logger {
+  const settings = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }

@@ -73,5 +73,10 @@ export function openStore(databaseUrl: string, options: OpenStoreOptions = {}): 
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 10000');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', location: path, sqlite, close: () => db.destroy() };
+  const close = async () => {
+    await db.destroy();
+    // Kysely closes the handle only if it ever ran a query; a store opened for a backup may not have.
+    if (sqlite.open) sqlite.close();
+  };
+  return { db, dialect: 'sqlite', location: path, sqlite, close };
 }

@@ -72,3 +72,34 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = errorCode(error);
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
+
+/**
+ * Makes a table append-only at the database level: UPDATE and DELETE are refused by a trigger, whatever code
+ * runs against it (published ratings must never change).
+ */
+export async function makeAppendOnly(db: AnyDb, table: string): Promise<void> {
+  if (!/^[a-z_]+$/.test(table)) throw new Error(`bad table name ${table}`);
+  if (dialectOf(db) === 'postgres') {
+    await sql
+      .raw(
+        `create or replace function ${table}_append_only() returns trigger language plpgsql as $$
+         begin raise exception '${table} is append-only'; end $$`,
+      )
+      .execute(db);
+    await sql
+      .raw(
+        `create trigger ${table}_append_only before update or delete on ${table}
+         for each row execute function ${table}_append_only()`,
+      )
+      .execute(db);
+    return;
+  }
+  for (const op of ['update', 'delete']) {
+    await sql
+      .raw(
+        `create trigger ${table}_no_${op} before ${op} on ${table}
+         begin select raise(abort, '${table} is append-only'); end`,
+      )
+      .execute(db);
+  }
+}

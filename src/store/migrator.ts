@@ -3,6 +3,9 @@ import { dialectOf } from './dialect.ts';
 import * as initial from './migrations/2026-11-28T1500_initial.ts';
 import * as collection from './migrations/2026-11-28T1600_collection.ts';
 import * as settings from './migrations/2026-11-28T1700_settings.ts';
+import * as analytics from './migrations/2026-11-28T1800_analytics.ts';
+import * as anomalyFlags from './migrations/2026-11-28T1810_anomaly_flags.ts';
+import * as access from './migrations/2026-11-28T1900_access.ts';
 import type { DB } from './schema.ts';
 
 /**
@@ -13,6 +16,9 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28T1500_initial': initial,
   '2026-11-28T1600_collection': collection,
   '2026-11-28T1700_settings': settings,
+  '2026-11-28T1800_analytics': analytics,
+  '2026-11-28T1810_anomaly_flags': anomalyFlags,
+  '2026-11-28T1900_access': access,
 };
 
 class StaticProvider {

@@ -71,6 +71,8 @@ export interface ObservationsTable {
   observed_at: number;
   subscribers: number;
   messages_count: number | null;
+  /** Views the source reports for the channel at that time (imported files); null when not given. */
+  views: number | null;
 }
 
 export interface PostsTable {
@@ -157,6 +159,116 @@ export interface AppSettingsTable {
   updated_at: string;
 }
 
+export interface PublishedRatingsTable {
+  id: Generated<number>;
+  methodology_id: string;
+  methodology_version: string;
+  /** JSON of the methodology parameters used. */
+  parameters: string;
+  scope: string;
+  rating_date: string;
+  /** Latest observation time among the inputs (ISO). */
+  inputs_observed_until: string | null;
+  /** The RatingTable as JSON, exactly as published. */
+  table_json: string;
+  title: string | null;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface AnomalyFlagsTable {
+  id: Generated<number>;
+  channel_id: number;
+  /** 'spike' | 'drop' | 'sudden_loss' | 'growth_without_views' */
+  rule: string;
+  day: string;
+  value: number;
+  expected: number | null;
+  score: number | null;
+  reason_ru: string;
+  reason_en: string;
+  /** 'open' | 'confirmed' | 'dismissed' */
+  status: ColumnType<string, string | undefined, string>;
+  /** 'carry' | 'level': how a confirmed spike/drop is removed from the data. */
+  exclusion_mode: ColumnType<string, string | undefined, string>;
+  detected_at: string;
+  reviewed_at: string | null;
+  reviewed_by: string | null;
+  review_comment: string | null;
+}
+
+export interface AnomalyFlagReviewsTable {
+  id: Generated<number>;
+  flag_id: number;
+  /** 'confirmed' | 'dismissed' | 'reopened' */
+  status: string;
+  exclusion_mode: string | null;
+  comment: string;
+  reviewed_by: string | null;
+  reviewed_at: string;
+}
+
+/** People who sign in (src/access/). Logins are lower case; passwords only as scrypt hashes. */
+export interface UsersTable {
+  id: Generated<number>;
+  login: string;
+  display_name: string;
+  password_hash: string;
+  /** 'admin' | 'operator' | 'analyst' */
+  role: string;
+  disabled: ColumnType<Flag, Flag | undefined, Flag>;
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+}
+
+export interface UserRegionsTable {
+  user_id: number;
+  region_code: string;
+}
+
+/** Browser sessions: id is the SHA-256 (hex) of the secret in the cookie. */
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** API tokens: only the SHA-256 (hex) of the token is stored. */
+export interface ApiTokensTable {
+  id: Generated<number>;
+  name: string;
+  token_hash: string;
+  role: string;
+  /** JSON array of region codes. */
+  regions: ColumnType<string, string | undefined, string>;
+  created_by: number | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Append-only log of every change: who, when, what, before and after (JSON). */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  /** 'user' | 'token' | 'cli' | 'system' */
+  actor_kind: string;
+  actor_id: number | null;
+  actor_name: string;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  region_code: string | null;
+  before: string | null;
+  after: string | null;
+  ip: string | null;
+}
+
 export interface DB {
   regions: RegionsTable;
   region_population: RegionPopulationTable;
@@ -170,6 +282,14 @@ export interface DB {
   channel_daily: ChannelDailyTable;
   region_daily: RegionDailyTable;
   app_settings: AppSettingsTable;
+  published_ratings: PublishedRatingsTable;
+  anomaly_flags: AnomalyFlagsTable;
+  anomaly_flag_reviews: AnomalyFlagReviewsTable;
+  users: UsersTable;
+  user_regions: UserRegionsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
 }
 
 export type Region = Selectable<RegionsTable>;

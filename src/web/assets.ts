@@ -14,7 +14,13 @@ export const WEB_DIST = join(REPO_ROOT, 'dist', 'web');
 export const WEB_INDEX = join(WEB_DIST, 'index.html');
 const CLIENT_DIR = join(REPO_ROOT, 'src', 'web', 'client');
 const VITE_CONFIG = join(REPO_ROOT, 'vite.config.ts');
-const SOURCES = [CLIENT_DIR, VITE_CONFIG, join(REPO_ROOT, 'reference', 'regions.geojson')];
+const SOURCES = [
+  CLIENT_DIR,
+  VITE_CONFIG,
+  join(REPO_ROOT, 'reference', 'regions.geojson'),
+  // The methodology page bundles the document's text.
+  join(REPO_ROOT, 'docs', 'METHODOLOGY.md'),
+];
 
 interface BuildLogger {
   info(message: string): void;

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { Principal } from '../../src/access/principal.ts';
 import { buildServer, type ZodApp } from '../../src/api/server.ts';
 import { type Config, parseConfig } from '../../src/config/config.ts';
 import type { AppContext } from '../../src/shared/app-context.ts';
@@ -16,14 +17,28 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(store: Store, config: Partial<Config> = {}): Promise<TestServer> {
+/** What requests without credentials act as in tests of other capabilities: an administrator. */
+export const TEST_ADMIN: Principal = { kind: 'user', id: null, name: 'test', role: 'admin', regions: [] };
+
+/**
+ * `access: 'trusted'` (default): requests without credentials act as TEST_ADMIN and the rate limits are out
+ * of the way, so suites of other capabilities test their own behaviour. `access: 'real'`: access control
+ * exactly as `ohvat serve` runs it (anonymous is anonymous; the configured limits apply).
+ */
+export async function startTestServer(
+  store: Store,
+  config: Partial<Config> = {},
+  options: { access?: 'trusted' | 'real' } = {},
+): Promise<TestServer> {
+  const real = options.access === 'real';
+  const base = parseConfig(real ? {} : { OHVAT_RATE_LIMIT: '1000000', OHVAT_RATE_BURST: '1000000' });
   const ctx: AppContext = {
-    config: { ...parseConfig({}), ...config },
+    config: { ...base, ...config },
     store,
     logger: createLogger('silent'),
     close: async () => {},
   };
-  const app = await buildServer(ctx, { logger: false });
+  const app = await buildServer(ctx, { logger: false, ...(real ? {} : { trustedPrincipal: TEST_ADMIN }) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, app, ctx, close: () => app.close() };

@@ -1,26 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer, type ZodApp } from '../../src/api/server.ts';
-import { parseConfig } from '../../src/config/config.ts';
 import type { ChannelView } from '../../src/register/channel.schema.ts';
 import { upsertPopulation } from '../../src/register/region.repository.ts';
-import { type AppContext, createAppContext } from '../../src/shared/app-context.ts';
-import { createLogger } from '../../src/shared/logger.ts';
-import { ensureWebBuilt } from '../../src/web/assets.ts';
 import { formatNumber } from '../../src/web/client/format.ts';
+import { type Dashboard, SHOTS, startDashboard } from '../helpers/dashboard.ts';
 
 /**
- * The dashboard end to end: the real Vite build served by the real server on a temporary SQLite store
- * (demo mode, channels created through the API), driven by Debian's Chromium through playwright-core.
- * Screenshots of every page go to test-artifacts/screenshots/.
+ * The dashboard end to end: the real Vite build served by the real server on an in-memory SQLite store
+ * (demo mode, channels created through the API), driven by Debian's Chromium through playwright-core
+ * (setup in test/helpers/dashboard.ts). Screenshots of every page go to test-artifacts/screenshots/.
  */
-
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'screenshots');
 
 interface ChannelPage {
   items: ChannelView[];
@@ -61,47 +51,29 @@ const SEED = [
   { nickname: 'kazan_school3_gos', title: 'Школа № 3 г. Казань', category: 'school', region_code: 'RU-TA' },
 ];
 
-let dir: string;
-let ctx: AppContext;
-let app: ZodApp;
+let dashboard: Dashboard;
 let base: string;
-let browser: Browser;
+const problemsByPage = new WeakMap<Page, string[]>();
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  return dashboard.api<T>(method, path, body);
 }
 
 async function open(
   path: string,
   options: { lang?: string } = {},
 ): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    locale: options.lang ?? 'ru-RU',
-  });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  (page as Page & { problems?: string[] }).problems = problems;
-  await page.goto(`${base}${path}`);
-  return { page, context };
+  const opened = await dashboard.open(path, options);
+  problemsByPage.set(opened.page, opened.problems);
+  return opened;
 }
 
 function problemsOf(page: Page): string[] {
-  return (page as Page & { problems?: string[] }).problems ?? [];
+  return problemsByPage.get(page) ?? [];
 }
 
 async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await dashboard.shot(page, name);
 }
 
 function csv(rows: string[][]): Buffer {
@@ -109,43 +81,20 @@ function csv(rows: string[][]): Buffer {
 }
 
 beforeAll(async () => {
-  expect(await ensureWebBuilt(), 'the dashboard must build').toBe(true);
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'ohvat-e2e-'));
-  ctx = await createAppContext(
-    { ...parseConfig({}), databaseUrl: `sqlite:${join(dir, 'ohvat.db')}`, demo: true, logLevel: 'silent' },
-    { logger: createLogger('silent') },
-  );
-  app = await buildServer(ctx, { logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  dashboard = await startDashboard({ config: { demo: true } });
+  base = dashboard.base;
   for (const channel of SEED) {
     const created = await api('POST', '/api/channels', { platform: 'max', ...channel });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await ctx?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await dashboard?.close();
 });
 
 describe('dashboard in Chromium', { timeout: 90_000 }, () => {
-  it('overview shows the real totals, the demo banner and the analytics placeholder', async () => {
+  it('overview shows the real totals, the demo banner and, before any collection, the analytics placeholder', async () => {
     const { page, context } = await open('/');
     const regions = (await api<RegionList>('GET', '/api/regions')).body;
     const population = regions.items.reduce((sum, r) => sum + (r.population ?? 0), 0);
@@ -165,11 +114,11 @@ describe('dashboard in Chromium', { timeout: 90_000 }, () => {
     expect(await page.getByTestId('demo-banner').textContent()).toContain('Демо-данные: эмулятор MAX');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Обзор');
     expect(await page.getByText('Показатели охвата появятся после первого сбора данных').count()).toBe(1);
-    expect(await page.locator('.site-nav__link--disabled').allTextContents()).toEqual([
-      'Рейтинг скоро',
-      'Сбор данных скоро',
-      'Методика скоро',
-    ]);
+    // Every section is open (nothing marked «скоро»).
+    expect(await page.locator('.site-nav__link--disabled').count()).toBe(0);
+    expect(
+      await page.getByRole('navigation', { name: 'Основные разделы' }).getByRole('link').allTextContents(),
+    ).toEqual(['Обзор', 'Рейтинг', 'Регионы', 'Реестр', 'Сбор данных', 'Методика']);
     await shot(page, 'overview');
     expect(problemsOf(page)).toEqual([]);
     await context.close();
@@ -213,7 +162,7 @@ describe('dashboard in Chromium', { timeout: 90_000 }, () => {
   });
 
   it('region page shows its figures, population history chart and its channels', async () => {
-    await upsertPopulation(ctx.store.db, [
+    await upsertPopulation(dashboard.store.db, [
       { region_code: 'RU-BA', as_of: '2026-01-01', population: 4_050_000, source: 'e2e test' },
     ]);
     const { page, context } = await open('/regions/RU-BA');
@@ -276,7 +225,8 @@ describe('dashboard in Chromium', { timeout: 90_000 }, () => {
     const { page, context } = await open('/register?q=mosmayor');
     const row = page.getByTestId('channels-table').locator('tbody tr');
     await expect.poll(() => row.count()).toBe(1);
-    await row.first().locator('.cell-main').click();
+    // A click on the row (not on the title, which links to the channel's page) opens the edit form.
+    await row.first().locator('td').nth(3).click();
     const dialog = page.getByRole('dialog');
     await expect.poll(() => dialog.isVisible()).toBe(true);
     const nickname = dialog.getByLabel('Ник или адрес');

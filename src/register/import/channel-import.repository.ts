@@ -72,8 +72,22 @@ export async function insertOrganisations(db: Db, rows: NewOrganisation[]): Prom
   return out;
 }
 
-export async function insertChannels(db: Db, rows: NewChannel[]): Promise<void> {
-  for (const part of chunkForInsert(db, rows)) await db.insertInto('channels').values(part).execute();
+/** Multi-row insert; returns the new ids with their keys (in no guaranteed order). */
+export async function insertChannels(
+  db: Db,
+  rows: NewChannel[],
+): Promise<{ id: number; platform: string; nickname: string | null; chat_id: string | null }[]> {
+  const out: { id: number; platform: string; nickname: string | null; chat_id: string | null }[] = [];
+  for (const part of chunkForInsert(db, rows)) {
+    out.push(
+      ...(await db
+        .insertInto('channels')
+        .values(part)
+        .returning(['id', 'platform', 'nickname', 'chat_id'])
+        .execute()),
+    );
+  }
+  return out;
 }
 
 /**

@@ -1,9 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
+import { type AuditEntry, auditable, recordChanges } from '../../access/audit.repository.ts';
+import type { ChangeContext } from '../../access/principal.ts';
 import { nowIso } from '../../store/dialect.ts';
 import type { Channel, DB, NewChannel, NewOrganisation } from '../../store/schema.ts';
 import { searchTextOf } from '../channel.repository.ts';
 import { canonicalUrl } from '../nickname.ts';
 import { listRegions } from '../region.repository.ts';
+import { createdEntries, regionIssueText, regionOutside, updateEntry } from './channel-import.audit.ts';
 import {
   channelsByKeys,
   insertChannels,
@@ -32,6 +35,10 @@ import { readTabular, type Tabular } from './tabular.reader.ts';
  * or nothing at all when any row is rejected. Channels are matched by (platform, nickname) or (platform,
  * chat id); organisations by INN, else by name within the region, and created when missing. A dry run does
  * the same work and rolls it back, so its summary is exactly what the real import would do.
+ * With `allowedRegions` (an operator's regions) a row whose channel is — before or after the change — in
+ * another region is rejected, naming the row. A real import writes to the audit log in its transaction: one
+ * `import.channels` entry with the summary, and one entry per created or changed channel and organisation
+ * (the changed fields only).
  */
 
 export interface ChannelImportOptions {
@@ -40,6 +47,10 @@ export interface ChannelImportOptions {
   sheet?: string;
   /** Called after each chunk with rows processed so far and the number of data rows. */
   onProgress?: (done: number, total: number) => void;
+  /** Only channels of these regions (before and after the change) may be created or changed. */
+  allowedRegions?: readonly string[];
+  /** Who imports (audit log); the system when absent. */
+  change?: ChangeContext;
 }
 
 export interface ChannelImportResult {
@@ -100,10 +111,18 @@ export async function importChannelTable(
   let written = false;
   try {
     await db.transaction().execute(async (trx) => {
-      const applied = await applyRows(trx, validation, options.onProgress);
+      const allowed = options.allowedRegions ? new Set(options.allowedRegions) : null;
+      const applied = await applyRows(trx, validation, options.onProgress, allowed);
       counts = applied.counts;
       errors.push(...applied.errors);
       if (dryRun || errors.length > 0) throw new Rollback();
+      const summary: AuditEntry = {
+        action: 'import.channels',
+        entity_type: 'import',
+        entity_id: null,
+        after: { file: table.file, total: validation.total, summary: { ...counts, rejected: 0 } },
+      };
+      await recordChanges(trx, options.change, [summary, ...applied.audit]);
     });
     written = true;
   } catch (error) {
@@ -136,18 +155,25 @@ interface RunState {
   claimed: Map<number, number>;
   errors: ImportIssue[];
   counts: { created: number; updated: number; unchanged: number };
+  /** Regions rows may touch (null: any). */
+  allowed: ReadonlySet<string> | null;
+  /** Audit entries of the changes made (written only if the import commits). */
+  audit: AuditEntry[];
 }
 
 async function applyRows(
   trx: Transaction<DB>,
   validation: ChannelValidation,
   onProgress: ChannelImportOptions['onProgress'],
-): Promise<{ counts: RunState['counts']; errors: ImportIssue[] }> {
+  allowed: ReadonlySet<string> | null,
+): Promise<{ counts: RunState['counts']; errors: ImportIssue[]; audit: AuditEntry[] }> {
   const state: RunState = {
     organisations: new Map(),
     claimed: new Map(),
     errors: [],
     counts: { created: 0, updated: 0, unchanged: 0 },
+    allowed,
+    audit: [],
   };
   const rejectedUpfront = validation.total - validation.rows.length;
   onProgress?.(rejectedUpfront, validation.total);
@@ -156,13 +182,13 @@ async function applyRows(
     await applyChunk(trx, validation, chunk, state);
     onProgress?.(rejectedUpfront + i + chunk.length, validation.total);
   }
-  return { counts: state.counts, errors: state.errors };
+  return { counts: state.counts, errors: state.errors, audit: state.audit };
 }
 
 function rowIssue(
   validation: ChannelValidation,
   row: number,
-  field: 'nickname' | 'chat_id' | 'category' | 'organisation' | 'inn' | null,
+  field: 'nickname' | 'chat_id' | 'category' | 'organisation' | 'inn' | 'region' | null,
   value: string | null,
   code: string,
   ru: string,
@@ -248,18 +274,30 @@ async function applyChunk(
   );
   const keptOrgs = await organisationsByIds(trx, keptOrgIds);
   const now = nowIso();
-  const inserts: NewChannel[] = [];
+  const inserts: { values: NewChannel; row: number }[] = [];
   const updates: (NewChannel & { id: number })[] = [];
   for (const plan of plans) {
     if (plan.organisationId === undefined && plan.target?.organisation_id) {
       plan.organisationName = keptOrgs.get(plan.target.organisation_id)?.name ?? null;
     }
     const values = channelValues(plan);
-    if (!plan.target) {
-      inserts.push({ ...values, created_at: now, updated_at: now });
+    const changed = !plan.target || COMPARED.some((k) => (values[k] ?? null) !== (plan.target![k] ?? null));
+    const outside =
+      changed && state.allowed
+        ? regionOutside(state.allowed, plan.target, values.region_code ?? null)
+        : undefined;
+    if (outside !== undefined) {
+      const text = regionIssueText(outside, state.allowed!);
+      state.errors.push(
+        rowIssue(validation, plan.row.row, 'region', outside, 'region_forbidden', text.ru, text.en),
+      );
+    } else if (!plan.target) {
+      inserts.push({ values: { ...values, created_at: now, updated_at: now }, row: plan.row.row });
       state.counts.created++;
-    } else if (COMPARED.some((k) => (values[k] ?? null) !== (plan.target![k] ?? null))) {
+    } else if (changed) {
       updates.push({ ...values, id: plan.target.id, created_at: plan.target.created_at, updated_at: now });
+      const entry = updateEntry(plan.target, values, plan.row.row);
+      if (entry) state.audit.push(entry);
       state.counts.updated++;
     } else {
       state.counts.unchanged++;
@@ -267,7 +305,11 @@ async function applyChunk(
   }
   // Updates first: a nickname or chat id freed by an update may be taken by a new channel of the same file.
   await updateChannels(trx, updates);
-  await insertChannels(trx, inserts);
+  const created = await insertChannels(
+    trx,
+    inserts.map((i) => i.values),
+  );
+  state.audit.push(...createdEntries(inserts, created));
 }
 
 /** The stored row for a plan: file values where given, the stored ones (or defaults) elsewhere. */
@@ -371,6 +413,13 @@ async function resolveOrganisations(trx: Db, validation: ChannelValidation, plan
     for (const o of await insertOrganisations(trx, toCreate)) {
       const key = o.inn ? `i:${o.inn}` : `n:${o.region_code ?? ''}|${o.name}`;
       state.organisations.set(key, { id: o.id, name: o.name });
+      state.audit.push({
+        action: 'organisation.create',
+        entity_type: 'organisation',
+        entity_id: o.id,
+        region_code: o.region_code,
+        after: auditable(o),
+      });
     }
   }
   for (const [plan, key] of keyed) {

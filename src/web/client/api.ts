@@ -1,8 +1,23 @@
 import type { z } from 'zod';
+import type {
+  methodologySummarySchema,
+  publishedSummarySchema,
+  ratingTableSchema,
+} from '../../analytics/rating.schema.ts';
+import type {
+  channelSummarySchema,
+  flagSchema,
+  overviewSchema,
+  regionSummarySchema,
+  seriesSchema,
+} from '../../analytics/summary.schema.ts';
+import type { collectionRunSchema } from '../../api/collection.routes.ts';
+import type { failingChannelListSchema } from '../../api/collection-failing.routes.ts';
 import type { instanceSchema } from '../../api/meta.routes.ts';
 import type { regionDetailSchema, regionListSchema, regionSchema } from '../../api/regions.routes.ts';
 import type { channelSchema, channelUpdateSchema } from '../../register/channel.schema.ts';
 import type { pageSchema } from '../../register/common.schema.ts';
+import { csrfHeaders } from './auth.ts';
 
 /**
  * The dashboard's only door to the server. Response and request types come from the server's zod schemas
@@ -16,6 +31,60 @@ export type RegionDetail = z.infer<typeof regionDetailSchema>;
 export type Channel = z.infer<typeof channelSchema>;
 export type ChannelPage = z.infer<ReturnType<typeof pageSchema<typeof channelSchema>>>;
 export type ChannelPatch = z.input<typeof channelUpdateSchema>;
+
+export type RatingTable = z.infer<typeof ratingTableSchema>;
+export type RatingRow = RatingTable['rows'][number];
+export type RatingFlag = RatingRow['flags'][number];
+export type Methodology = z.infer<typeof methodologySummarySchema>;
+export type MethodologyIndicator = Methodology['indicators'][number];
+export type PublishedRating = z.infer<typeof publishedSummarySchema>;
+export interface PublishedRatingList {
+  items: PublishedRating[];
+  total: number;
+}
+export type CollectionRun = z.infer<typeof collectionRunSchema>;
+export interface CollectionRunList {
+  items: CollectionRun[];
+  total: number;
+  page: number;
+  per_page: number;
+}
+/** `GET /api/collection/status` (the route declares its schema inline, so this mirrors it). */
+export interface CollectionStatus {
+  channels: number;
+  due: number;
+  failing: number;
+  never_collected: number;
+  failing_by_kind: Record<string, number>;
+  rate_limit_per_second: number;
+  tokens: number;
+  mode: 'embedded' | 'scaled' | 'off';
+  last_run: CollectionRun | null;
+}
+
+export type FailingChannelList = z.infer<typeof failingChannelListSchema>;
+export type FailingChannel = FailingChannelList['items'][number];
+
+export type Overview = z.infer<typeof overviewSchema>;
+export type Forecast = NonNullable<Overview['forecast']['subscribers']>;
+export type RegionSummary = z.infer<typeof regionSummarySchema>;
+export type ChannelSummary = z.infer<typeof channelSummarySchema>;
+export type ChannelFlag = ChannelSummary['flags'][number];
+export type Flag = z.infer<typeof flagSchema>;
+export type Series = z.infer<typeof seriesSchema>;
+export type SeriesMetric = Series['metric'];
+export type SeriesBucket = Series['bucket'];
+
+export interface FlagReview {
+  comment: string;
+  /** Confirm only: drop the day's value ('carry') or the whole jump ('level'). */
+  mode?: 'carry' | 'level';
+}
+
+export interface RatingParams {
+  methodology: string;
+  date?: string;
+}
 
 /**
  * One problem found in an import file, as `POST /api/import/channels` reports it (the route does not export
@@ -105,7 +174,7 @@ async function request<T>(method: string, url: string, init: RequestInit = {}): 
     response = await fetch(url, {
       ...init,
       method,
-      headers: { accept: 'application/json', ...init.headers },
+      headers: { accept: 'application/json', ...csrfHeaders(method), ...init.headers },
     });
   } catch (error) {
     throw new ApiError(0, 'network_error', (error as Error).message);
@@ -167,6 +236,27 @@ export const api = {
   channels: (params: ChannelListParams) =>
     request<ChannelPage>('GET', apiUrl('/api/channels', { ...params })),
   channel: (id: number) => request<Channel>('GET', `/api/channels/${id}`),
+  methodologies: () => request<{ items: Methodology[] }>('GET', '/api/methodologies'),
+  rating: (params: RatingParams) => request<RatingTable>('GET', apiUrl('/api/ratings', { ...params })),
+  publishedRatings: (query: { methodology?: string; per_page?: number } = {}) =>
+    request<PublishedRatingList>('GET', apiUrl('/api/ratings/published', query)),
+  publishedRating: (id: number) => request<RatingTable>('GET', `/api/ratings/${id}`),
+  collectionRuns: (query: { page?: number; per_page?: number } = {}) =>
+    request<CollectionRunList>('GET', apiUrl('/api/collection/runs', query)),
+  overview: () => request<Overview>('GET', '/api/overview'),
+  regionSummary: (code: string) =>
+    request<RegionSummary>('GET', `/api/regions/${encodeURIComponent(code)}/summary`),
+  channelSummary: (id: number) => request<ChannelSummary>('GET', `/api/channels/${id}/summary`),
+  channelSeries: (id: number, query: { metric: SeriesMetric; bucket: SeriesBucket; from?: string }) =>
+    request<Series>('GET', apiUrl(`/api/channels/${id}/series`, query)),
+  reviewFlag: (id: number, action: 'confirm' | 'dismiss', review: FlagReview) =>
+    request<Flag>('POST', `/api/flags/${id}/${action}`, {
+      body: JSON.stringify(review),
+      headers: { 'content-type': 'application/json' },
+    }),
+  collectionStatus: () => request<CollectionStatus>('GET', '/api/collection/status'),
+  failingChannels: (query: { kind?: string; page?: number; per_page?: number } = {}) =>
+    request<FailingChannelList>('GET', apiUrl('/api/collection/failing', query)),
   updateChannel: (id: number, patch: ChannelPatch) =>
     request<Channel>('PATCH', `/api/channels/${id}`, {
       body: JSON.stringify(patch),
@@ -188,7 +278,7 @@ export const api = {
       response = await fetch(url, {
         method: 'POST',
         body: file,
-        headers: { 'content-type': contentTypeOf(file), accept: 'application/json' },
+        headers: { 'content-type': contentTypeOf(file), accept: 'application/json', ...csrfHeaders('POST') },
       });
     } catch (error) {
       throw new ApiError(0, 'network_error', (error as Error).message);
@@ -206,4 +296,8 @@ export const links = {
   template: (lang: string) => apiUrl('/api/import/template', { lang }),
   exportChannels: (format: 'xlsx' | 'csv', query: { region?: readonly string[]; lang: string }) =>
     apiUrl('/api/export/channels', { format, region: query.region, lang: query.lang }),
+  exportRating: (format: 'xlsx' | 'csv', query: RatingParams & { lang: string }) =>
+    apiUrl('/api/ratings/export', { format, ...query }),
+  exportPublishedRating: (id: number, format: 'xlsx' | 'csv', lang: string) =>
+    apiUrl(`/api/ratings/${id}/export`, { format, lang }),
 };

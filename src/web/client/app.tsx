@@ -1,39 +1,40 @@
-import { Component, type ErrorInfo, lazy, type ReactNode, Suspense } from 'react';
+import { Component, type ErrorInfo, type ReactNode, Suspense } from 'react';
 import { LanguageSwitch } from './components/language-switch.tsx';
 import { Link } from './components/link.tsx';
 import { ErrorState, Loading } from './components/states.tsx';
 import { type MessageKey, useT } from './i18n.ts';
+import {
+  ChannelPage,
+  CollectionPage,
+  ImportPage,
+  MethodologyPage,
+  NotFoundPage,
+  OverviewPage,
+  Page,
+  RatingPage,
+  RatingPublishedPage,
+  RegionPage,
+  RegionsPage,
+  RegisterPage,
+} from './pages.ts';
 import { useInstance } from './queries.ts';
 import { matchRoute, type Route, useLocation } from './router.ts';
 
 /** The page frame (header, navigation, demo banner, footer) and the route → page switch. */
 
-const OverviewPage = lazy(() =>
-  import('./pages/overview.page.tsx').then((m) => ({ default: m.OverviewPage })),
-);
-const RegionsPage = lazy(() => import('./pages/regions.page.tsx').then((m) => ({ default: m.RegionsPage })));
-const RegionPage = lazy(() => import('./pages/region.page.tsx').then((m) => ({ default: m.RegionPage })));
-const RegisterPage = lazy(() =>
-  import('./pages/register.page.tsx').then((m) => ({ default: m.RegisterPage })),
-);
-const ImportPage = lazy(() => import('./pages/import.page.tsx').then((m) => ({ default: m.ImportPage })));
-const NotFoundPage = lazy(() =>
-  import('./pages/not-found.page.tsx').then((m) => ({ default: m.NotFoundPage })),
-);
-
 interface NavItem {
   key: MessageKey;
-  to?: string;
-  active?: Route['name'][];
+  to: string;
+  active: Route['name'][];
 }
 
 const NAV: NavItem[] = [
   { key: 'nav.overview', to: '/', active: ['overview'] },
-  { key: 'nav.rating' },
+  { key: 'nav.rating', to: '/rating', active: ['rating', 'rating-published'] },
   { key: 'nav.regions', to: '/regions', active: ['regions', 'region'] },
-  { key: 'nav.register', to: '/register', active: ['register', 'import'] },
-  { key: 'nav.collection' },
-  { key: 'nav.methodology' },
+  { key: 'nav.register', to: '/register', active: ['register', 'import', 'channel'] },
+  { key: 'nav.collection', to: '/collection', active: ['collection'] },
+  { key: 'nav.methodology', to: '/methodology', active: ['methodology'] },
 ];
 
 function Header({ route }: { route: Route }) {
@@ -57,22 +58,16 @@ function Header({ route }: { route: Route }) {
       <nav className="site-nav" aria-label={t('nav.label')}>
         <ul className="site-nav__list">
           {NAV.map((item) => {
-            const current = item.active?.includes(route.name) ?? false;
+            const current = item.active.includes(route.name);
             return (
               <li key={item.key}>
-                {item.to ? (
-                  <Link
-                    to={item.to}
-                    className={current ? 'site-nav__link site-nav__link--current' : 'site-nav__link'}
-                    aria-current={current ? 'page' : undefined}
-                  >
-                    {t(item.key)}
-                  </Link>
-                ) : (
-                  <span className="site-nav__link site-nav__link--disabled" aria-disabled="true">
-                    {t(item.key)} <span className="soon">{t('nav.soon')}</span>
-                  </span>
-                )}
+                <Link
+                  to={item.to}
+                  className={current ? 'site-nav__link site-nav__link--current' : 'site-nav__link'}
+                  aria-current={current ? 'page' : undefined}
+                >
+                  {t(item.key)}
+                </Link>
               </li>
             );
           })}
@@ -151,17 +146,27 @@ class PageBoundary extends Component<{ children: ReactNode; resetKey: string }, 
 function page(route: Route): ReactNode {
   switch (route.name) {
     case 'overview':
-      return <OverviewPage />;
+      return <Page page={OverviewPage} props={{}} />;
     case 'regions':
-      return <RegionsPage />;
+      return <Page page={RegionsPage} props={{}} />;
     case 'region':
-      return <RegionPage code={route.code} />;
+      return <Page page={RegionPage} props={{ code: route.code }} />;
     case 'register':
-      return <RegisterPage />;
+      return <Page page={RegisterPage} props={{}} />;
     case 'import':
-      return <ImportPage />;
+      return <Page page={ImportPage} props={{}} />;
+    case 'rating':
+      return <Page page={RatingPage} props={{}} />;
+    case 'rating-published':
+      return <Page page={RatingPublishedPage} props={{ id: route.id }} />;
+    case 'channel':
+      return <Page page={ChannelPage} props={{ id: route.id }} />;
+    case 'collection':
+      return <Page page={CollectionPage} props={{}} />;
+    case 'methodology':
+      return <Page page={MethodologyPage} props={{ id: route.id }} />;
     case 'not-found':
-      return <NotFoundPage />;
+      return <Page page={NotFoundPage} props={{}} />;
   }
 }
 

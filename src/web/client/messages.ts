@@ -1,3 +1,6 @@
+import { enAnalytics, ruAnalytics } from './messages-analytics.ts';
+import { enPages, ruPages } from './messages-pages.ts';
+
 /**
  * Interface texts. Russian is the source (its keys are the type `MessageKey`); English must have every
  * key (`Record<MessageKey, string>` makes a missing one a type error). `{name}` are placeholders.
@@ -122,7 +125,7 @@ export const ru = {
 
   'register.title': 'Реестр каналов',
   'register.lead':
-    'Официальные каналы органов власти и учреждений. Нажмите на строку или Enter, чтобы изменить канал.',
+    'Официальные каналы органов власти и учреждений. Название открывает страницу канала с его аудиторией; нажмите на строку или Enter, чтобы изменить канал.',
   'register.import': 'Импорт из файла',
   'register.template': 'Шаблон XLSX',
   'register.exportXlsx': 'Выгрузить XLSX',
@@ -206,6 +209,8 @@ export const ru = {
   'notFound.title': 'Страница не найдена',
   'notFound.text': 'Такой страницы нет. Возможно, ссылка устарела.',
   'notFound.home': 'На главную',
+  ...ruAnalytics,
+  ...ruPages,
 } as const;
 
 export const en: Record<keyof typeof ru, string> = {
@@ -327,7 +332,7 @@ export const en: Record<keyof typeof ru, string> = {
 
   'register.title': 'Channel register',
   'register.lead':
-    'Official channels of government bodies and institutions. Click a row or press Enter to edit a channel.',
+    'Official channels of government bodies and institutions. A title opens the channel’s page with its audience; click a row or press Enter to edit a channel.',
   'register.import': 'Import from a file',
   'register.template': 'XLSX template',
   'register.exportXlsx': 'Export XLSX',
@@ -411,4 +416,6 @@ export const en: Record<keyof typeof ru, string> = {
   'notFound.title': 'Page not found',
   'notFound.text': 'There is no such page. The link may be out of date.',
   'notFound.home': 'Go to the overview',
+  ...enAnalytics,
+  ...enPages,
 };

@@ -1,6 +1,14 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api, type ChannelListParams, type Region } from './api.ts';
+import { keepPreviousData, type QueryClient, queryOptions, useQuery } from '@tanstack/react-query';
+import {
+  api,
+  type ChannelListParams,
+  type RatingParams,
+  type Region,
+  type SeriesBucket,
+  type SeriesMetric,
+} from './api.ts';
 import type { Lang } from './format.ts';
+import type { Route } from './router.ts';
 
 /** Shared queries: the same key anywhere in the app means one request and one cache entry. */
 
@@ -9,7 +17,7 @@ export function useInstance() {
 }
 
 export function useRegions() {
-  return useQuery({ queryKey: ['regions'], queryFn: api.regions, staleTime: 5 * 60_000 });
+  return useQuery(regionsQuery);
 }
 
 export function useRegion(code: string) {
@@ -26,4 +34,117 @@ export function useChannels(params: ChannelListParams) {
 
 export function regionName(region: Pick<Region, 'name_ru' | 'name_en'>, lang: Lang): string {
   return lang === 'en' ? region.name_en : region.name_ru;
+}
+
+/** The rating page's methodology and date from its URL (`/rating?methodology=…&date=…`). */
+export const DEFAULT_METHODOLOGY = 'dialog-2025';
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export function ratingParamsOf(params: URLSearchParams): RatingParams {
+  const date = params.get('date') ?? '';
+  return {
+    methodology: params.get('methodology') || DEFAULT_METHODOLOGY,
+    ...(DAY.test(date) ? { date } : {}),
+  };
+}
+
+const methodologiesQuery = queryOptions({
+  queryKey: ['methodologies'],
+  queryFn: api.methodologies,
+  staleTime: 10 * 60_000,
+});
+
+const regionsQuery = queryOptions({ queryKey: ['regions'], queryFn: api.regions, staleTime: 5 * 60_000 });
+
+const ratingQuery = (params: RatingParams) =>
+  queryOptions({
+    queryKey: ['rating', params.methodology, params.date ?? ''],
+    queryFn: () => api.rating(params),
+  });
+
+const publishedRatingsQuery = queryOptions({
+  queryKey: ['ratings', 'published'],
+  queryFn: () => api.publishedRatings({ per_page: 50 }),
+});
+
+export function useMethodologies() {
+  return useQuery(methodologiesQuery);
+}
+
+export function useRating(params: RatingParams) {
+  return useQuery({ ...ratingQuery(params), placeholderData: keepPreviousData });
+}
+
+export function usePublishedRatings() {
+  return useQuery(publishedRatingsQuery);
+}
+
+export function usePublishedRating(id: number, enabled = true) {
+  return useQuery({
+    queryKey: ['ratings', 'published', id],
+    queryFn: () => api.publishedRating(id),
+    staleTime: Number.POSITIVE_INFINITY,
+    enabled,
+  });
+}
+
+const overviewQuery = queryOptions({ queryKey: ['overview'], queryFn: api.overview, staleTime: 60_000 });
+
+export function useOverview() {
+  return useQuery(overviewQuery);
+}
+
+export function useRegionSummary(code: string) {
+  return useQuery({
+    queryKey: ['region', code, 'summary'],
+    queryFn: () => api.regionSummary(code),
+    staleTime: 60_000,
+  });
+}
+
+export function useChannelSummary(id: number) {
+  return useQuery({ queryKey: ['channel', id, 'summary'], queryFn: () => api.channelSummary(id) });
+}
+
+export function useChannelSeries(id: number, metric: SeriesMetric, bucket: SeriesBucket) {
+  return useQuery({
+    queryKey: ['channel', id, 'series', metric, bucket],
+    queryFn: () =>
+      api.channelSeries(id, { metric, bucket, ...(bucket === 'day' ? {} : { from: longAgo(bucket) }) }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Weeks and months are shown over a year and two years; days over the API's default 90 days. */
+function longAgo(bucket: SeriesBucket): string {
+  const date = new Date();
+  date.setUTCDate(date.getUTCDate() - (bucket === 'week' ? 365 : 730));
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * Starts the requests of the page being opened before its code has loaded (the first page only; later
+ * pages start theirs when they render). Errors are left to the page, which shows them.
+ */
+export function prefetchRoute(client: QueryClient, route: Route, params: URLSearchParams): void {
+  switch (route.name) {
+    case 'rating':
+      void client.prefetchQuery(methodologiesQuery);
+      void client.prefetchQuery(ratingQuery(ratingParamsOf(params)));
+      void client.prefetchQuery(regionsQuery);
+      void client.prefetchQuery(publishedRatingsQuery);
+      break;
+    case 'overview':
+      void client.prefetchQuery(overviewQuery);
+      void client.prefetchQuery(regionsQuery);
+      break;
+    case 'regions':
+      void client.prefetchQuery(regionsQuery);
+      break;
+    case 'methodology':
+      void client.prefetchQuery(methodologiesQuery);
+      break;
+    default:
+      break;
+  }
 }

@@ -12,6 +12,11 @@ export type Route =
   | { name: 'region'; code: string }
   | { name: 'register' }
   | { name: 'import' }
+  | { name: 'rating' }
+  | { name: 'rating-published'; id: number }
+  | { name: 'channel'; id: number }
+  | { name: 'collection' }
+  | { name: 'methodology'; id?: string }
   | { name: 'not-found' };
 
 export function matchRoute(pathname: string): Route {
@@ -22,6 +27,15 @@ export function matchRoute(pathname: string): Route {
   if (region) return { name: 'region', code: region[1]!.toUpperCase() };
   if (path === '/register') return { name: 'register' };
   if (path === '/register/import') return { name: 'import' };
+  if (path === '/rating') return { name: 'rating' };
+  const published = /^\/rating\/published\/(\d{1,9})$/.exec(path);
+  if (published) return { name: 'rating-published', id: Number(published[1]) };
+  const channel = /^\/channels\/(\d{1,12})$/.exec(path);
+  if (channel) return { name: 'channel', id: Number(channel[1]) };
+  if (path === '/collection') return { name: 'collection' };
+  if (path === '/methodology') return { name: 'methodology' };
+  const methodology = /^\/methodology\/([a-z0-9-]{1,60})$/.exec(path);
+  if (methodology) return { name: 'methodology', id: methodology[1]! };
   return { name: 'not-found' };
 }
 

@@ -73,7 +73,9 @@ export function ChannelBrowser({ fixedRegion, caption }: { fixedRegion?: string;
       className: 'col-title',
       render: (c) => (
         <>
-          <span className="cell-main">{c.title ?? c.nickname ?? `#${c.id}`}</span>
+          <Link to={`/channels/${c.id}`} className="cell-main" tabIndex={-1}>
+            {c.title ?? c.nickname ?? `#${c.id}`}
+          </Link>
           {c.organisation_name && <span className="cell-sub">{c.organisation_name}</span>}
         </>
       ),

@@ -14,8 +14,28 @@ export function Loading({ label, compact = false }: { label?: string; compact?: 
   );
 }
 
+/** 401 (not signed in) or 403 (signed in without the right): a matter of access, not a failure. */
+export function isAuthError(error: unknown): error is ApiError {
+  return error instanceof ApiError && (error.status === 401 || error.status === 403);
+}
+
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const t = useT();
+  if (isAuthError(error)) {
+    const forbidden = error.status === 403;
+    return (
+      <div className="state state--auth" role="note" data-testid="auth-required">
+        <svg className="state__icon" viewBox="0 0 24 24" aria-hidden="true">
+          <rect x="5" y="11" width="14" height="9" rx="1.5" />
+          <path d="M8 11V8a4 4 0 0 1 8 0v3" />
+        </svg>
+        <div>
+          <p className="state__title">{t(forbidden ? 'state.forbidden.title' : 'state.auth.title')}</p>
+          <p className="state__text">{t(forbidden ? 'state.forbidden.text' : 'state.auth.text')}</p>
+        </div>
+      </div>
+    );
+  }
   const network = error instanceof ApiError && error.status === 0;
   const message = network
     ? t('state.error.network')

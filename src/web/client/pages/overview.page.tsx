@@ -1,42 +1,25 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api.ts';
 import { Link } from '../components/link.tsx';
-import { EmptyState, ErrorState } from '../components/states.tsx';
-import { formatDate, formatNumber } from '../format.ts';
+import { Figure, OverviewAnalytics } from '../components/overview-analytics.tsx';
+import { EmptyState, ErrorState, isAuthError, Loading } from '../components/states.tsx';
+import { formatDate, formatDateTime, formatNumber } from '../format.ts';
 import { useLang, useT } from '../i18n.ts';
-import { useRegions } from '../queries.ts';
+import { useOverview, useRegions } from '../queries.ts';
 import { useTitle } from './use-title.ts';
 
-/** Totals from the register now; the analytics block is a designed placeholder until collection runs. */
-
-function Figure({
-  label,
-  value,
-  note,
-  testId,
-  loading,
-}: {
-  label: string;
-  value: string;
-  note?: string;
-  testId: string;
-  loading: boolean;
-}) {
-  return (
-    <div className="figure" data-testid={testId}>
-      <dt className="figure__label">{label}</dt>
-      <dd className="figure__value" aria-busy={loading}>
-        {loading ? <span className="skeleton" /> : value}
-      </dd>
-      {note && <dd className="figure__note">{note}</dd>}
-    </div>
-  );
-}
+/**
+ * The country at a glance: official channels and subscribers now, growth over 7/30/90 days, the growth
+ * chart with its forecast and interval (`metric=subscribers|channels` in the URL), channels by category,
+ * the channels that moved most in a week; then the register's own totals. Before the first collection
+ * the analytics block is a designed placeholder.
+ */
 
 export function OverviewPage() {
   const t = useT();
   const lang = useLang();
   useTitle(t('nav.overview'));
+  const overview = useOverview();
   const regions = useRegions();
   const channels = useQuery({
     queryKey: ['channels', 'count'],
@@ -55,7 +38,9 @@ export function OverviewPage() {
       r.population_as_of && (!latest || r.population_as_of > latest) ? r.population_as_of : latest,
     null,
   );
-  const error = regions.error ?? channels.error ?? active.error;
+  // The register's own counts need a signed-in reader; a visitor just does not see them.
+  const registerError = [regions.error, channels.error, active.error].find((e) => e && !isAuthError(e));
+  const data = overview.data;
 
   return (
     <>
@@ -64,22 +49,61 @@ export function OverviewPage() {
         <p className="lead">{t('overview.lead')}</p>
       </header>
 
-      {error && (
-        <ErrorState
-          error={error}
-          onRetry={() => {
-            void regions.refetch();
-            void channels.refetch();
-            void active.refetch();
-          }}
-        />
-      )}
+      <section aria-labelledby="reach-figures">
+        <div className="panel__head">
+          <h2 id="reach-figures" className="section-title">
+            {t('overview.reach')}
+          </h2>
+          {data && data.totals.channels > 0 && (
+            <span className="as-of" data-testid="overview-as-of">
+              {t('overview.asOf', { date: formatDate(data.asOf, lang) })}
+              {data.inputsObservedUntil &&
+                ` · ${t('rating.observedUntil', { time: formatDateTime(data.inputsObservedUntil, lang) })}`}
+            </span>
+          )}
+        </div>
+        {overview.isPending && <Loading />}
+        {overview.isError && <ErrorState error={overview.error} onRetry={() => void overview.refetch()} />}
+        {data &&
+          (data.totals.channels === 0 ? (
+            <div className="panel panel--placeholder">
+              <EmptyState
+                icon="chart"
+                title={t('overview.analytics.title')}
+                action={
+                  <Link className="button" to="/collection">
+                    {t('nav.collection')}
+                  </Link>
+                }
+              >
+                <p>{t('overview.analytics.text')}</p>
+                <ul className="placeholder-list">
+                  <li>{t('overview.analytics.item1')}</li>
+                  <li>{t('overview.analytics.item2')}</li>
+                  <li>{t('overview.analytics.item3')}</li>
+                </ul>
+              </EmptyState>
+            </div>
+          ) : (
+            <OverviewAnalytics data={data} />
+          ))}
+      </section>
 
-      <section aria-labelledby="register-figures">
+      <section aria-labelledby="register-figures" className="section">
         <h2 id="register-figures" className="section-title">
           {t('overview.register')}
         </h2>
-        <dl className="figures">
+        {registerError && (
+          <ErrorState
+            error={registerError}
+            onRetry={() => {
+              void regions.refetch();
+              void channels.refetch();
+              void active.refetch();
+            }}
+          />
+        )}
+        <dl className="figures figures--compact">
           <Figure
             testId="figure-regions"
             label={t('overview.regions')}
@@ -101,40 +125,32 @@ export function OverviewPage() {
             }
             loading={regions.isPending}
           />
-          <Figure
-            testId="figure-channels"
-            label={t('overview.channels')}
-            value={formatNumber(channels.data?.total, lang)}
-            note={t('overview.channelsNote')}
-            loading={channels.isPending}
-          />
-          <Figure
-            testId="figure-active"
-            label={t('overview.active')}
-            value={formatNumber(active.data?.total, lang)}
-            note={t('overview.activeNote')}
-            loading={active.isPending}
-          />
+          {!isAuthError(channels.error) && (
+            <Figure
+              testId="figure-channels"
+              label={t('overview.channels')}
+              value={formatNumber(channels.data?.total, lang)}
+              note={t('overview.channelsNote')}
+              loading={channels.isPending}
+            />
+          )}
+          {!isAuthError(active.error) && (
+            <Figure
+              testId="figure-active"
+              label={t('overview.active')}
+              value={formatNumber(active.data?.total, lang)}
+              note={t('overview.activeNote')}
+              loading={active.isPending}
+            />
+          )}
         </dl>
       </section>
 
-      <section aria-labelledby="reach-figures" className="section">
-        <h2 id="reach-figures" className="section-title">
-          {t('overview.reach')}
-        </h2>
-        <div className="panel panel--placeholder">
-          <EmptyState icon="chart" title={t('overview.analytics.title')}>
-            <p>{t('overview.analytics.text')}</p>
-            <ul className="placeholder-list">
-              <li>{t('overview.analytics.item1')}</li>
-              <li>{t('overview.analytics.item2')}</li>
-              <li>{t('overview.analytics.item3')}</li>
-            </ul>
-          </EmptyState>
-        </div>
-      </section>
-
       <section className="section quick-links" aria-label={t('overview.next')}>
+        <Link className="card-link" to="/rating">
+          <span className="card-link__title">{t('nav.rating')} →</span>
+          <span className="card-link__text">{t('overview.links.rating')}</span>
+        </Link>
         <Link className="card-link" to="/regions">
           <span className="card-link__title">{t('nav.regions')} →</span>
           <span className="card-link__text">{t('overview.links.regions')}</span>
@@ -143,9 +159,9 @@ export function OverviewPage() {
           <span className="card-link__title">{t('nav.register')} →</span>
           <span className="card-link__text">{t('overview.links.register')}</span>
         </Link>
-        <Link className="card-link" to="/register/import">
-          <span className="card-link__title">{t('register.import')} →</span>
-          <span className="card-link__text">{t('overview.links.import')}</span>
+        <Link className="card-link" to="/methodology">
+          <span className="card-link__title">{t('nav.methodology')} →</span>
+          <span className="card-link__text">{t('overview.links.methodology')}</span>
         </Link>
       </section>
     </>

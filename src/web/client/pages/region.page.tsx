@@ -2,10 +2,12 @@ import { lazy, Suspense, useCallback, useMemo } from 'react';
 import { ApiError } from '../api.ts';
 import { ChannelBrowser } from '../components/channel-browser.tsx';
 import { Link } from '../components/link.tsx';
+import { PrintButton, PrintHeader } from '../components/print-header.tsx';
+import { RegionSummaryView } from '../components/region-summary.tsx';
 import { EmptyState, ErrorState, Loading } from '../components/states.tsx';
 import { formatCompact, formatDate, formatNumber } from '../format.ts';
 import { federalDistrictLabel, regionTypeLabel, useLang, useT } from '../i18n.ts';
-import { regionName, useRegion } from '../queries.ts';
+import { regionName, useRegion, useRegionSummary } from '../queries.ts';
 import { useTitle } from './use-title.ts';
 
 function capitalise(text: string): string {
@@ -19,6 +21,7 @@ export function RegionPage({ code }: { code: string }) {
   const t = useT();
   const lang = useLang();
   const region = useRegion(code);
+  const summary = useRegionSummary(code);
   useTitle(region.data ? regionName(region.data, lang) : code);
 
   const history = region.data?.population_history ?? [];
@@ -47,16 +50,35 @@ export function RegionPage({ code }: { code: string }) {
 
   return (
     <>
+      <PrintHeader
+        title={regionName(r, lang)}
+        subtitle={
+          summary.data
+            ? t('region.summary.asOf', {
+                date: formatDate(summary.data.asOf, lang),
+                from: formatDate(summary.data.periodStart, lang),
+              })
+            : undefined
+        }
+      />
       <nav className="breadcrumbs" aria-label={t('breadcrumbs')}>
         <Link to="/regions">{t('nav.regions')}</Link> <span aria-hidden="true">/</span> <span>{r.code}</span>
       </nav>
-      <header className="page-head">
-        <h1>{regionName(r, lang)}</h1>
-        <p className="lead">
-          {capitalise(regionTypeLabel(r.type, lang))} ·{' '}
-          {t('regions.fdShort', { fd: federalDistrictLabel(r.federal_district, lang) })}
-          {r.capital ? ` · ${t('region.capital')}: ${r.capital}` : ''}
-        </p>
+      <header className="page-head page-head--actions">
+        <div>
+          <h1>{regionName(r, lang)}</h1>
+          <p className="lead">
+            {capitalise(regionTypeLabel(r.type, lang))} ·{' '}
+            {t('regions.fdShort', { fd: federalDistrictLabel(r.federal_district, lang) })}
+            {r.capital ? ` · ${t('region.capital')}: ${r.capital}` : ''}
+          </p>
+        </div>
+        <div className="actions">
+          <Link className="button" to="/rating" params={{ q: regionName(r, lang) }}>
+            {t('region.toRating')}
+          </Link>
+          <PrintButton />
+        </div>
       </header>
 
       <dl className="figures">
@@ -77,11 +99,20 @@ export function RegionPage({ code }: { code: string }) {
           <dd className="figure__value figure__value--small mono">{r.code}</dd>
           {r.okato && <dd className="figure__note">{t('region.okato', { okato: r.okato })}</dd>}
         </div>
-        <div className="figure figure--wide">
-          <dt className="figure__label">{t('overview.reach')}</dt>
-          <dd className="figure__note">{t('region.analytics')}</dd>
-        </div>
       </dl>
+
+      {summary.isPending && <Loading />}
+      {summary.isError && <ErrorState error={summary.error} onRetry={() => void summary.refetch()} />}
+      {summary.data &&
+        (summary.data.figures.every((f) => f.value === null) ? (
+          <div className="panel panel--placeholder section">
+            <EmptyState icon="chart" title={t('overview.reach')}>
+              {t('region.analytics')}
+            </EmptyState>
+          </div>
+        ) : (
+          <RegionSummaryView summary={summary.data} />
+        ))}
 
       {history.length > 1 && (
         <section className="panel section" aria-labelledby="history-title">
