@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { registeredRoutes } from '../src/access/access.plugin.ts';
 import { normaliseNickname, platformOfLink } from '../src/register/nickname.ts';
-import { startTestServer } from './helpers/api.ts';
-import { csvText } from './helpers/import-files.ts';
+import { type ApiError, requestJson, startTestServer } from './helpers/api.ts';
+import { channelRow, csvText, RU_HEADER, xlsxFile } from './helpers/import-files.ts';
 import { describeEachDialect } from './helpers/stores.ts';
 
 /**
@@ -220,6 +220,42 @@ describeEachDialect('hostile input', (store, dialect) => {
         }),
         { numRuns: dialect === 'sqlite' ? 300 : 150 },
       );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses NUL characters in queries, paths and JSON with 400, and drops them from imported XLSX cells', async () => {
+    const server = await startTestServer(store());
+    try {
+      const query = await requestJson<ApiError>(server.url, 'GET', '/api/channels?region=%00');
+      expect(query.status).toBe(400);
+      expect(query.body.error.details).toEqual([expect.objectContaining({ path: 'querystring/region' })]);
+      const path = await requestJson<ApiError>(server.url, 'GET', '/api/regions/RU-%00');
+      expect(path.status).toBe(400);
+      const body = await requestJson<ApiError>(server.url, 'POST', '/api/organisations', {
+        name: 'Школа\u0000',
+        category: 'school',
+      });
+      expect(body.status).toBe(400);
+      expect(body.body.error.details).toEqual([expect.objectContaining({ path: 'body/name' })]);
+
+      // A CSV with NUL bytes is refused as binary; an XLSX cell may still carry one.
+      const xlsx = await xlsxFile([
+        { name: 'Каналы', rows: [RU_HEADER, channelRow(1, { Название: 'Школа\u0000 № 1' })] },
+      ]);
+      const imported = await fetch(`${server.url}/api/import/channels?filename=nul.xlsx`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+        body: new Uint8Array(xlsx),
+      });
+      expect(imported.status, await imported.clone().text()).toBe(200);
+      const listed = await requestJson<{ items: Array<{ title: string | null }> }>(
+        server.url,
+        'GET',
+        '/api/channels?q=school_1',
+      );
+      expect(listed.body.items.map((c) => c.title)).toEqual(['Школа № 1']);
     } finally {
       await server.close();
     }

@@ -34,6 +34,7 @@ import { importRoutes } from './import.routes.ts';
 import { maxWebhookRoutes } from './max-webhook.routes.ts';
 import { metaRoutes } from './meta.routes.ts';
 import { metaListsRoutes } from './meta-lists.routes.ts';
+import { installNulGuard } from './nul-guard.ts';
 import { observationsImportRoutes } from './observations-import.routes.ts';
 import { organisationsRoutes } from './organisations.routes.ts';
 import { ratingsRoutes } from './ratings.routes.ts';
@@ -168,6 +169,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       error: { code: 'not_found', message: `Route ${request.method} ${request.url.split('?')[0]} not found` },
     } satisfies ErrorBody);
   });
+
+  installNulGuard(app);
 
   // Before any route: the onRoute hook must see every route (permission table, upload limits, strict queries).
   await installAccess(

@@ -103,6 +103,14 @@ export function detectDelimiter(text: string): string {
   return best;
 }
 
+/**
+ * NUL characters (U+0000) carry no meaning in a spreadsheet cell and PostgreSQL cannot store them: they are
+ * dropped on reading, so a file imports the same way on both databases.
+ */
+export function withoutNul(value: string): string {
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+}
+
 /** Dangerous first characters of a spreadsheet cell (formula injection). */
 export const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -142,7 +150,7 @@ function readCsv(buffer: Buffer, file: string): Tabular {
   }
   const rows: TabularRow[] = records.map((cells, i) => ({
     row: i + 1,
-    cells: cells.map((c) => unneutralise(c.trim()).trim()),
+    cells: cells.map((c) => unneutralise(withoutNul(c).trim()).trim()),
   }));
   return { file, format: 'csv', encoding, delimiter, ...splitHeader(rows, file) };
 }
@@ -205,7 +213,7 @@ async function readXlsx(buffer: Buffer, file: string, options: ReadOptions): Pro
   sheet.eachRow({ includeEmpty: false }, (row) => {
     const cells: string[] = [];
     const count = row.cellCount;
-    for (let c = 1; c <= count; c++) cells.push(cellText(row.getCell(c).value).trim());
+    for (let c = 1; c <= count; c++) cells.push(withoutNul(cellText(row.getCell(c).value)).trim());
     rows.push({ row: row.number, cells });
   });
   return { file, format: 'xlsx', sheet: sheet.name, ...splitHeader(rows, file) };
