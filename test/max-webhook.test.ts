@@ -39,6 +39,19 @@ describeEachDialect('MAX webhook deliveries', (store) => {
     });
     expect(wrong.status).toBe(401);
 
+    // MAX's JSON may carry NUL characters in any text: the delivery is taken, not refused as bad input.
+    const withNul = await fetch(`${server.url}/api/max/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-max-bot-api-secret': secret },
+      body: JSON.stringify({
+        update_type: 'message_created',
+        timestamp: Date.now(),
+        user: { user_id: 1, name: 'Бот\u0000' },
+        message: { body: { mid: 'm1', text: 'текст\u0000' } },
+      }),
+    });
+    expect(withNul.status, await withNul.clone().text()).toBe(200);
+
     const client = new MaxApiClient({ token: world.token, baseUrl: emulator.url });
     await client.subscribe({
       url: `${server.url}/api/max/webhook`,

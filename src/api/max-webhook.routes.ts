@@ -33,6 +33,8 @@ export const maxWebhookRoutes: RoutePlugin = async (app, ctx) => {
   app.post(
     '/api/max/webhook',
     {
+      // Deliveries are MAX's JSON as is (a message text may hold anything); the loose schemas drop NULs.
+      config: { acceptsNul: true },
       schema: {
         tags: ['collection'],
         summary: 'MAX webhook deliveries (bot_added / bot_removed)',

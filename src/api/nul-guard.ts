@@ -25,8 +25,16 @@ export function findNulText(value: unknown, path: string, depth = 0): string | n
   return null;
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route accepts NUL characters (it stores no text from the request as is, e.g. MAX deliveries). */
+    acceptsNul?: boolean;
+  }
+}
+
 export function installNulGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.config.acceptsNul) return;
     const parts: Array<[string, unknown]> = [
       ['params', request.params],
       ['querystring', request.query],

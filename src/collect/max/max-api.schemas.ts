@@ -7,6 +7,12 @@ import { z } from 'zod';
  * instants (epoch ms) to numbers.
  */
 
+/**
+ * Text as MAX sends it, without NUL characters (PostgreSQL cannot store them; they carry no meaning in a
+ * title, a description or a link).
+ */
+export const text = z.string().transform((v) => (v.includes('\u0000') ? v.replaceAll('\u0000', '') : v));
+
 /** int64 id → decimal string. */
 export const int64 = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]).transform((v) => String(v));
 
@@ -15,22 +21,22 @@ export const numeric = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)]
 
 export const userSchema = z.looseObject({
   user_id: int64,
-  name: z.string().nullish(),
-  username: z.string().nullish(),
+  name: text.nullish(),
+  username: text.nullish(),
   is_bot: z.boolean().nullish(),
 });
 
 export const chatSchema = z.looseObject({
   chat_id: int64,
   /** 'channel' | 'chat' | 'dialog' — any string is accepted. */
-  type: z.string().nullish(),
+  type: text.nullish(),
   /** The bot's status in the chat: 'active' | 'removed' | 'left' | 'closed'. */
-  status: z.string().nullish(),
-  title: z.string().nullish(),
-  description: z.string().nullish(),
-  icon: z.looseObject({ url: z.string().nullish() }).nullish(),
+  status: text.nullish(),
+  title: text.nullish(),
+  description: text.nullish(),
+  icon: z.looseObject({ url: text.nullish() }).nullish(),
   is_public: z.boolean().nullish(),
-  link: z.string().nullish(),
+  link: text.nullish(),
   participants_count: numeric.nullish(),
   messages_count: numeric.nullish(),
   last_event_time: numeric.nullish(),
@@ -41,7 +47,7 @@ export type MaxChat = z.output<typeof chatSchema>;
 
 export const membershipSchema = z.looseObject({
   user_id: int64,
-  name: z.string().nullish(),
+  name: text.nullish(),
   is_owner: z.boolean().nullish(),
   is_admin: z.boolean().nullish(),
   permissions: z.array(z.string()).nullish(),
@@ -49,26 +55,26 @@ export const membershipSchema = z.looseObject({
 export type MaxMembership = z.output<typeof membershipSchema>;
 
 const linkedMessageSchema = z.looseObject({
-  mid: z.string().nullish(),
+  mid: text.nullish(),
   seq: int64.nullish(),
-  text: z.string().nullish(),
+  text: text.nullish(),
 });
 
 export const messageSchema = z.looseObject({
   sender: userSchema.nullish(),
   recipient: z
-    .looseObject({ chat_id: int64.nullish(), chat_type: z.string().nullish(), user_id: int64.nullish() })
+    .looseObject({ chat_id: int64.nullish(), chat_type: text.nullish(), user_id: int64.nullish() })
     .nullish(),
   timestamp: numeric,
   body: z.looseObject({
     mid: z.string(),
     seq: int64.nullish(),
-    text: z.string().nullish(),
+    text: text.nullish(),
     attachments: z.array(z.unknown()).nullish(),
   }),
   /** Present on channel posts. */
   stat: z.looseObject({ views: numeric.nullish() }).nullish(),
-  url: z.string().nullish(),
+  url: text.nullish(),
   /** A forward is a repost; a reply links to another message. */
   link: z
     .looseObject({
@@ -101,15 +107,15 @@ export const subscriptionSchema = z.looseObject({
   url: z.string(),
   time: numeric.nullish(),
   update_types: z.array(z.string()).nullish(),
-  version: z.string().nullish(),
+  version: text.nullish(),
 });
 export type MaxSubscription = z.output<typeof subscriptionSchema>;
 
 export const subscriptionsSchema = z.looseObject({ subscriptions: z.array(subscriptionSchema) });
 
-export const successSchema = z.looseObject({ success: z.boolean(), message: z.string().nullish() });
+export const successSchema = z.looseObject({ success: z.boolean(), message: text.nullish() });
 
-export const errorBodySchema = z.looseObject({ code: z.string().nullish(), message: z.string().nullish() });
+export const errorBodySchema = z.looseObject({ code: text.nullish(), message: text.nullish() });
 
 /**
  * JSON.parse that keeps integers beyond 2^53 exact by quoting them before parsing (ids are int64). Only
