@@ -131,6 +131,121 @@ for (const dialect of DASHBOARD_DIALECTS) {
       expect(problems).toEqual([]);
     });
 
+    it('rating scopes: channels of a category (and of one region), municipalities of a region; URL, table, export', async () => {
+      const { page, problems } = await open('/rating?methodology=places-average');
+      const table = page.getByTestId('rating-table');
+      const rows = table.locator('tbody tr');
+      await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(89);
+      await expect.poll(() => page.getByTestId('region-map').count(), { timeout: 20_000 }).toBe(1);
+      const url = () => new URL(page.url()).searchParams;
+
+      // Channels of one category: the scope and the category go to the URL, the map goes away.
+      await page.getByLabel('Что оценивается').selectOption('channels');
+      await expect.poll(() => url().get('scope')).toBe('channels');
+      await page.getByLabel('Категория').selectOption('school');
+      await expect.poll(() => url().get('category')).toBe('school');
+      const schools = seeded.channels.filter((c) => c.category === 'school');
+      expect(schools.length).toBeGreaterThan(3);
+      await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(schools.length);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Рейтинг каналов');
+      expect(await table.locator('thead th').nth(1).textContent()).toContain('Канал');
+      expect(await page.getByTestId('region-map').count()).toBe(0);
+      const channels = await rating('methodology=places-average&scope=channels&category=school');
+      expect(channels.scope?.key).toBe('channels:school:*');
+      expect(channels.rows.length).toBe(schools.length);
+      expect(channels.rows.every((r) => r.place !== null)).toBe(true);
+      // The first row is the API's first place; its figures are the API's, which are the seeded audience.
+      const firstCells = await rows.first().locator('td').allTextContents();
+      const top = channels.rows.find((r) => r.name === firstCells[1])!;
+      expect(top.place).toBe(Math.min(...channels.rows.map((r) => r.place ?? Number.POSITIVE_INFINITY)));
+      expect(firstCells[0]).toBe(formatNumber(top.place, 'ru'));
+      const topSchool = schools.find((c) => String(c.id) === top.key)!;
+      expect(top.indicators.subscribers?.value).toBe(seeded.latest.get(topSchool.id));
+      expect(firstCells.join('|')).toContain(formatNumber(seeded.latest.get(topSchool.id), 'ru'));
+      expect(await rows.first().getByRole('link').getAttribute('href')).toBe(`/channels/${topSchool.id}`);
+      await shot(page, 'rating-channels');
+
+      // The export is the same scope.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('export-xlsx').click(),
+      ]);
+      expect(download.suggestedFilename()).toContain('channels-school');
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile(await download.path());
+      const sheet = workbook.getWorksheet('Рейтинг');
+      if (!sheet) throw new Error('no sheet «Рейтинг»');
+      expect((sheet.getRow(1).values as unknown[]).slice(1, 4)).toEqual(['Место', 'ID канала', 'Канал']);
+      expect(sheet.rowCount).toBe(schools.length + 1);
+
+      // Within one region; a reload keeps every filter (deep link).
+      const region = topSchool.region_code;
+      await page.getByLabel('Регион', { exact: true }).selectOption(region);
+      await expect.poll(() => url().get('region')).toBe(region);
+      const inRegion = schools.filter((c) => c.region_code === region);
+      await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(inRegion.length);
+      await page.reload();
+      await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(inRegion.length);
+      expect(await rows.first().locator('td').nth(1).textContent()).toBe(topSchool.title);
+      // Enter on a row opens the channel's page.
+      await rows.first().focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${d.base}/channels/${topSchool.id}`);
+      // …whose «В рейтинге категории» leads back to its row in the rating of its category.
+      await page.getByTestId('channel-rating-link').click();
+      await expect.poll(() => url().get('scope')).toBe('channels');
+      expect(url().get('category')).toBe('school');
+      expect(url().get('methodology')).toBe('places-average');
+      await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(1);
+      expect(await rows.first().locator('td').nth(1).textContent()).toBe(topSchool.title);
+
+      // Municipalities: a region must be chosen first, then the region's municipalities are rated.
+      await page.goto(`${d.base}/rating?methodology=places-average&scope=municipalities`);
+      await expect
+        .poll(() => page.locator('.state').first().textContent(), { timeout: 20_000 })
+        .toContain('Выберите регион');
+      expect(await rows.count()).toBe(0);
+      await page.getByLabel('Регион', { exact: true }).selectOption(region);
+      await expect.poll(() => url().get('region')).toBe(region);
+      expect(url().get('scope')).toBe('municipalities');
+      const municipalities = await rating(`methodology=places-average&scope=municipalities&region=${region}`);
+      const inTheRegion = seeded.channels.filter((c) => c.region_code === region);
+      const municipal = inTheRegion.filter((c) => c.category !== 'regional_government');
+      const government = inTheRegion.filter((c) => c.category === 'regional_government');
+      expect(municipalities.rows.length).toBe(government.length > 0 ? 2 : 1);
+      await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(municipalities.rows.length);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Рейтинг муниципалитетов');
+      expect(await table.locator('thead th').nth(1).textContent()).toContain('Муниципалитет');
+      const names = await rows.locator('td:nth-child(2)').allTextContents();
+      expect(names).toContain('городской округ');
+      if (government.length > 0) expect(names).toContain('Без муниципалитета');
+      // The municipality's subscribers: the sum of its channels' audiences.
+      const okrug = municipalities.rows.find((r) => r.key === 'городской округ')!;
+      const sum = municipal.reduce((acc, c) => acc + (seeded.latest.get(c.id) ?? 0), 0);
+      expect(okrug.indicators.subscribers?.value).toBe(sum);
+      expect(okrug.place).not.toBeNull();
+      const okrugRow = rows.filter({ hasText: 'городской округ' });
+      expect((await okrugRow.locator('td').allTextContents()).join('|')).toContain(formatNumber(sum, 'ru'));
+      expect(await page.getByTestId('region-map').count()).toBe(0);
+      expect(await page.getByTestId('export-csv').getAttribute('href')).toContain(
+        `scope=municipalities&region=${region}`,
+      );
+      await shot(page, 'rating-municipalities');
+
+      // A methodology that rates only regions brings the regions back (scope and region leave the URL).
+      await page.getByLabel('Методика', { exact: true }).selectOption('dialog-2025');
+      await expect.poll(() => url().get('scope')).toBeNull();
+      expect(url().get('region')).toBeNull();
+      await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(89);
+      expect(await page.getByLabel('Что оценивается').count()).toBe(0);
+      // A link to a scope the methodology cannot rate explains itself instead of failing.
+      await page.goto(`${d.base}/rating?scope=channels&category=school`);
+      await expect
+        .poll(() => page.locator('.state').first().textContent(), { timeout: 20_000 })
+        .toContain('Эта методика не оценивает каналы');
+      expect(problems).toEqual([]);
+    });
+
     it('rating: the XLSX export downloads and parses with Russian headers and the same places', async () => {
       const { page } = await open('/rating');
       await expect
@@ -292,6 +407,49 @@ for (const dialect of DASHBOARD_DIALECTS) {
       if (existsSync(PDFTOPPM)) {
         execFileSync(PDFTOPPM, ['-png', '-r', '70', '-f', '1', '-l', '2', file, join(SHOTS, 'rating-print')]);
       }
+    });
+
+    // Last: it adds a published rating, which the tests above count.
+    it('a published rating of channels names its scope in the list and opens with channel rows; in English too', async () => {
+      const posted = await d.api<{ id: number; scope: string }>('POST', '/api/ratings', {
+        methodology: 'places-average',
+        scope: 'channels',
+        category: 'school',
+        date: seeded.lastDay,
+        title: 'Рейтинг школ (e2e)',
+      });
+      expect(posted.status).toBe(201);
+      expect(posted.body.scope).toBe('channels:school:*');
+      const id = posted.body.id;
+      const schools = seeded.channels.filter((c) => c.category === 'school');
+      const { page, problems } = await open('/rating');
+      const listed = page
+        .getByTestId('published-table')
+        .locator('tbody tr', { hasText: 'Рейтинг школ (e2e)' });
+      await expect.poll(() => listed.count(), { timeout: 20_000 }).toBe(1);
+      expect(await listed.textContent()).toContain('Каналы: Школа · все регионы');
+      await listed.getByRole('link').click();
+      await page.waitForURL(`${d.base}/rating/published/${id}`);
+      const rows = page.getByTestId('rating-table').locator('tbody tr');
+      await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(schools.length);
+      expect(await page.getByTestId('rating-table').locator('thead th').nth(1).textContent()).toContain(
+        'Канал',
+      );
+      expect(await page.getByTestId('region-map').count()).toBe(0);
+      expect(await page.locator('.lead').allTextContents()).toContain(
+        'Средний балл мест (по схеме ЭИСИ) · Каналы: Школа · все регионы · версия 1.0.0',
+      );
+
+      // The live page in English: the scope switch, its headings and the first column.
+      await page.goto(`${d.base}/rating?methodology=places-average&scope=channels&category=school&lang=en`);
+      await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(schools.length);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Rating of channels');
+      expect(await page.getByLabel('What is rated').inputValue()).toBe('channels');
+      expect(await page.getByTestId('rating-table').locator('thead th').nth(1).textContent()).toContain(
+        'Channel',
+      );
+      await shot(page, 'rating-channels-en');
+      expect(problems).toEqual([]);
     });
   });
 }

@@ -261,5 +261,50 @@ for (const dialect of DASHBOARD_DIALECTS) {
       await page.waitForURL(`${d.base}/channels/${channel.id}`);
       await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(channel.title);
     });
+
+    it('keyboard: Enter on a register row opens the edit form, Escape closes it and the focus returns to the row', async () => {
+      const { page, problems } = await open('/register');
+      const rows = page.getByTestId('channels-table').locator('tbody tr');
+      await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThan(2);
+      const focused = () =>
+        page.evaluate(() => ({
+          row: document.activeElement?.getAttribute('data-row-key') ?? null,
+          inDialog: document.activeElement?.closest('dialog') !== null,
+        }));
+      let presses = 0;
+      while ((await focused()).row === null && presses < 60) {
+        await page.keyboard.press('Tab');
+        presses++;
+      }
+      await page.keyboard.press('ArrowDown');
+      const row = (await focused()).row;
+      expect(row).toMatch(/^\d+$/);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => new URL(page.url()).searchParams.get('edit')).toBe(row);
+      await expect.poll(async () => (await focused()).inDialog).toBe(true);
+      await page.locator('dialog form').waitFor({ timeout: 20_000 });
+      await page.keyboard.press('Tab');
+      expect((await focused()).inDialog).toBe(true);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => new URL(page.url()).searchParams.get('edit')).toBeNull();
+      await expect.poll(async () => (await focused()).row).toBe(row);
+      expect(problems).toEqual([]);
+    });
+
+    it("region: the municipalities section opens the rating of the region's municipalities", async () => {
+      const region = seeded.channels.find((c) => c.category === 'school')!.region_code;
+      const { page, problems } = await open(`/regions/${region}`);
+      const link = page.getByTestId('municipalities-rating-link');
+      await expect.poll(() => link.count(), { timeout: 20_000 }).toBe(1);
+      await link.click();
+      await page.waitForURL(
+        `${d.base}/rating?methodology=places-average&scope=municipalities&region=${region}`,
+      );
+      await expect
+        .poll(() => page.getByTestId('rating-table').locator('tbody tr').count(), { timeout: 20_000 })
+        .toBeGreaterThan(0);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Рейтинг муниципалитетов');
+      expect(problems).toEqual([]);
+    });
   });
 }

@@ -13,16 +13,35 @@ import { assertPreset, indicatorSpec, parseParams } from './common.ts';
 
 export const PLACES_AVERAGE_ID = 'places-average';
 
-export const placesAverageParametersSchema = z.object({
-  scope: z.enum(['regions', 'channels', 'municipalities']).default('regions'),
-  indicators: z
-    .array(z.enum(INDICATOR_KEYS))
-    .min(1)
-    .refine((keys) => new Set(keys).size === keys.length, 'indicators must not repeat')
-    .default(['subscribers', 'subscribers_per_1000', 'growth_pct', 'avg_views_24h']),
-  ties: z.enum(['competition', 'dense']).default('competition'),
-  missing: z.enum(['unranked', 'reweight']).default('unranked'),
-});
+/**
+ * Indicators used when none are given, per scope: regions as ЭИСИ ranks them; channels and municipalities
+ * without population (municipalities have no official figure here) and without views (known only for
+ * channels whose posts are collected), so that a default rating of schools or of a region's municipalities
+ * ranks its rows instead of leaving them all without a place.
+ */
+export const PLACES_AVERAGE_DEFAULT_INDICATORS = {
+  regions: ['subscribers', 'subscribers_per_1000', 'growth_pct', 'avg_views_24h'],
+  channels: ['subscribers', 'growth_pct'],
+  municipalities: ['subscribers', 'channels', 'growth_pct'],
+} as const satisfies Record<string, readonly IndicatorKey[]>;
+
+export const placesAverageParametersSchema = z
+  .object({
+    scope: z.enum(['regions', 'channels', 'municipalities']).default('regions'),
+    indicators: z
+      .array(z.enum(INDICATOR_KEYS))
+      .min(1)
+      .refine((keys) => new Set(keys).size === keys.length, 'indicators must not repeat')
+      .optional(),
+    ties: z.enum(['competition', 'dense']).default('competition'),
+    missing: z.enum(['unranked', 'reweight']).default('unranked'),
+  })
+  .transform(({ scope, indicators, ties, missing }) => ({
+    scope,
+    indicators: indicators ?? [...PLACES_AVERAGE_DEFAULT_INDICATORS[scope]],
+    ties,
+    missing,
+  }));
 
 export type PlacesAverageParameters = z.output<typeof placesAverageParametersSchema>;
 

@@ -81,9 +81,17 @@ export interface FlagReview {
   mode?: 'carry' | 'level';
 }
 
+export type RatingScopeKind = 'regions' | 'channels' | 'municipalities';
+
+/** What `GET /api/ratings` takes: the regions scope is the default and is left out of the query. */
 export interface RatingParams {
   methodology: string;
   date?: string;
+  scope?: Exclude<RatingScopeKind, 'regions'>;
+  /** scope=channels: one category (all when absent). */
+  category?: string;
+  /** scope=channels: one region (all when absent); scope=municipalities: the region (required). */
+  region?: string;
 }
 
 /**

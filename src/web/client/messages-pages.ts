@@ -70,6 +70,7 @@ export const ruPages = {
   'region.summary.more': 'Показаны первые {shown} из {total}.',
   'region.summary.noneLagging': 'Таких каналов нет.',
   'region.summary.municipalities': 'Муниципальные образования',
+  'region.summary.municipalitiesRating': 'Рейтинг муниципалитетов региона →',
   'region.summary.activeShort': 'Активных',
   'region.summary.completeShort': 'Заполненных',
 
@@ -90,6 +91,7 @@ export const ruPages = {
   'channel.reachNote': 'средние просмотры / подписчики',
   'channel.openInMax': 'Открыть в MAX: {nick}',
   'channel.edit': 'Изменить в реестре',
+  'channel.inRating': 'В рейтинге категории',
   'channel.chart.subscribers': 'Подписчики',
   'channel.chart.bucket': 'Шаг графика',
   'channel.bucket.day': 'По дням',
@@ -207,6 +209,7 @@ export const enPages: Record<keyof typeof ruPages, string> = {
   'region.summary.more': 'Showing the first {shown} of {total}.',
   'region.summary.noneLagging': 'None.',
   'region.summary.municipalities': 'Municipalities',
+  'region.summary.municipalitiesRating': 'Rating of the region’s municipalities →',
   'region.summary.activeShort': 'Active',
   'region.summary.completeShort': 'Complete',
 
@@ -227,6 +230,7 @@ export const enPages: Record<keyof typeof ruPages, string> = {
   'channel.reachNote': 'average views / subscribers',
   'channel.openInMax': 'Open in MAX: {nick}',
   'channel.edit': 'Edit in the register',
+  'channel.inRating': 'In the rating of its category',
   'channel.chart.subscribers': 'Subscribers',
   'channel.chart.bucket': 'Chart step',
   'channel.bucket.day': 'By day',

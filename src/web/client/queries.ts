@@ -36,16 +36,37 @@ export function regionName(region: Pick<Region, 'name_ru' | 'name_en'>, lang: La
   return lang === 'en' ? region.name_en : region.name_ru;
 }
 
-/** The rating page's methodology and date from its URL (`/rating?methodology=…&date=…`). */
+/**
+ * The rating page's methodology, date and scope from its URL
+ * (`/rating?methodology=…&date=…&scope=channels&category=school&region=RU-BA`). The regions scope is the
+ * default and takes no filters; a category belongs to the channels scope only.
+ */
 export const DEFAULT_METHODOLOGY = 'dialog-2025';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const REGION_CODE = /^[A-Za-z]{2}-[A-Za-z]{2,3}$/;
+const CATEGORY_CODE = /^[a-z_]{1,40}$/;
 
 export function ratingParamsOf(params: URLSearchParams): RatingParams {
   const date = params.get('date') ?? '';
-  return {
+  const scope = params.get('scope');
+  const category = params.get('category') ?? '';
+  const region = (params.get('region') ?? '').toUpperCase();
+  const base: RatingParams = {
     methodology: params.get('methodology') || DEFAULT_METHODOLOGY,
     ...(DAY.test(date) ? { date } : {}),
   };
+  if (scope !== 'channels' && scope !== 'municipalities') return base;
+  return {
+    ...base,
+    scope,
+    ...(scope === 'channels' && CATEGORY_CODE.test(category) ? { category } : {}),
+    ...(REGION_CODE.test(region) ? { region } : {}),
+  };
+}
+
+/** A municipalities rating needs its region; without it there is nothing to ask for. */
+export function ratingParamsComplete(params: RatingParams): boolean {
+  return params.scope !== 'municipalities' || params.region !== undefined;
 }
 
 const methodologiesQuery = queryOptions({
@@ -58,7 +79,14 @@ const regionsQuery = queryOptions({ queryKey: ['regions'], queryFn: api.regions,
 
 const ratingQuery = (params: RatingParams) =>
   queryOptions({
-    queryKey: ['rating', params.methodology, params.date ?? ''],
+    queryKey: [
+      'rating',
+      params.methodology,
+      params.date ?? '',
+      params.scope ?? 'regions',
+      params.category ?? '',
+      params.region ?? '',
+    ],
     queryFn: () => api.rating(params),
   });
 
@@ -71,8 +99,8 @@ export function useMethodologies() {
   return useQuery(methodologiesQuery);
 }
 
-export function useRating(params: RatingParams) {
-  return useQuery({ ...ratingQuery(params), placeholderData: keepPreviousData });
+export function useRating(params: RatingParams, enabled = true) {
+  return useQuery({ ...ratingQuery(params), placeholderData: keepPreviousData, enabled });
 }
 
 export function usePublishedRatings() {
@@ -130,7 +158,10 @@ export function prefetchRoute(client: QueryClient, route: Route, params: URLSear
   switch (route.name) {
     case 'rating':
       void client.prefetchQuery(methodologiesQuery);
-      void client.prefetchQuery(ratingQuery(ratingParamsOf(params)));
+      // Other scopes wait for the methodologies (not every methodology rates them).
+      if (ratingParamsOf(params).scope === undefined) {
+        void client.prefetchQuery(ratingQuery(ratingParamsOf(params)));
+      }
       void client.prefetchQuery(regionsQuery);
       void client.prefetchQuery(publishedRatingsQuery);
       break;

@@ -148,9 +148,19 @@ export function ChannelEditDialog({
 
   useEffect(() => {
     const element = dialog.current;
+    // What opened the form (the table row, usually) gets the focus back when it closes, so keyboard users
+    // keep their place; a form opened by a link falls back to the channel's row when it is shown.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (element && !element.open) element.showModal();
-    return () => element?.close();
-  }, []);
+    return () => {
+      element?.close();
+      const target =
+        opener?.isConnected && opener !== document.body
+          ? opener
+          : document.querySelector<HTMLElement>(`[data-row-key="${id}"]`);
+      target?.focus();
+    };
+  }, [id]);
 
   return (
     <dialog

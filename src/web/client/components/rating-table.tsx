@@ -1,4 +1,5 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback } from 'react';
+import { INDICATORS } from '../../../analytics/indicators.ts';
 import type { Methodology, RatingTable as Rating, RatingFlag, RatingRow } from '../api.ts';
 import { formatNumber } from '../format.ts';
 import { type Translate, useLang, useT } from '../i18n.ts';
@@ -8,7 +9,8 @@ import { Link } from './link.tsx';
 import { type Column, Table, type TableSort } from './table.tsx';
 
 /**
- * The rating table: place, region, place change (▲▼ with the number of places), the combined score,
+ * The rating table: place, the rated object (a region, a channel or a municipality, by the table's scope),
+ * place change (▲▼ with the number of places), the combined score,
  * each indicator's value with its place, and anomaly/missing-data marks with their reasons. Sorting is
  * done here (the whole table is one response); missing values sort last in both directions.
  */
@@ -17,7 +19,13 @@ export interface RatingTableProps {
   table: Rating;
   methodology: Methodology | undefined;
   rows: RatingRow[];
-  regionName: (code: string, fallback: string) => string;
+  /** The indicators shown, in order (`ratingIndicatorKeys`). */
+  keys: readonly string[];
+  /** Header of the object column: region, channel or municipality. */
+  nameHeader: string;
+  nameOf: (row: RatingRow) => string;
+  /** Where a row leads (its region's or channel's page), or null when it has no page. */
+  linkOf: (row: RatingRow) => string | null;
   sort: TableSort;
   onSort: (sort: TableSort) => void;
   caption: string;
@@ -109,10 +117,37 @@ export function PlaceChange({ change, place }: { change: number | null; place: n
   );
 }
 
-function indicatorTitle(methodology: Methodology | undefined, key: string, lang: 'ru' | 'en'): string {
-  const spec = methodology?.indicators.find((i) => i.key === key);
+type CatalogueKey = keyof typeof INDICATORS;
+
+function catalogue(key: string) {
+  return Object.hasOwn(INDICATORS, key) ? INDICATORS[key as CatalogueKey] : undefined;
+}
+
+/**
+ * The indicators of a table in the methodology's order. A methodology's summary describes its default
+ * scope; a table of another scope (channels of `places-average`, say) names its own indicators in its
+ * parameters, else in its rows.
+ */
+export function ratingIndicatorKeys(table: Rating, methodology: Methodology | undefined): string[] {
+  if (methodology && methodology.scope === table.methodology.scope) {
+    return methodology.indicators.map((i) => i.key);
+  }
+  const listed = table.methodology.parameters.indicators;
+  if (Array.isArray(listed) && listed.every((k): k is string => typeof k === 'string')) return listed;
+  return Object.keys(table.rows[0]?.indicators ?? {});
+}
+
+/** An indicator's title: the methodology's own wording, else the catalogue's. */
+export function indicatorTitle(methodology: Methodology | undefined, key: string, lang: 'ru' | 'en'): string {
+  const spec = methodology?.indicators.find((i) => i.key === key) ?? catalogue(key);
   if (!spec) return key;
   return lang === 'en' ? spec.title_en : spec.title_ru;
+}
+
+/** Whether a lower value of the indicator is better (places, costs…). */
+export function indicatorAscending(methodology: Methodology | undefined, key: string): boolean {
+  const spec = methodology?.indicators.find((i) => i.key === key) ?? catalogue(key);
+  return spec?.direction === 'asc';
 }
 
 export function scoreHeader(t: Translate, combination: string): string {
@@ -125,19 +160,25 @@ export function RatingTable({
   table,
   methodology,
   rows,
-  regionName,
+  keys,
+  nameHeader,
+  nameOf,
+  linkOf,
   sort,
   onSort,
   caption,
 }: RatingTableProps) {
   const t = useT();
   const lang = useLang();
-  const keys = useMemo(
-    () => methodology?.indicators.map((i) => i.key) ?? Object.keys(table.rows[0]?.indicators ?? {}),
-    [methodology, table.rows],
-  );
   const combination = table.methodology.combination;
-  const open = useCallback((row: RatingRow) => navigate(href(`/regions/${row.key}`)), []);
+  const open = useCallback(
+    (row: RatingRow) => {
+      const to = linkOf(row);
+      if (to) navigate(href(to));
+    },
+    [linkOf],
+  );
+  const linked = rows.some((row) => linkOf(row) !== null);
 
   const columns: Column<RatingRow>[] = [
     {
@@ -150,14 +191,19 @@ export function RatingTable({
     },
     {
       key: 'name',
-      header: t('rating.col.region'),
+      header: nameHeader,
       sortable: true,
       className: 'col-title',
-      render: (r) => (
-        <Link to={`/regions/${r.key}`} tabIndex={-1}>
-          {regionName(r.key, r.name)}
-        </Link>
-      ),
+      render: (r) => {
+        const to = linkOf(r);
+        return to ? (
+          <Link to={to} tabIndex={-1}>
+            {nameOf(r)}
+          </Link>
+        ) : (
+          nameOf(r)
+        );
+      },
     },
     {
       key: 'change',
@@ -181,7 +227,7 @@ export function RatingTable({
         header: indicatorTitle(methodology, key, lang),
         sortable: true,
         numeric: true,
-        firstOrder: methodology?.indicators.find((i) => i.key === key)?.direction === 'asc' ? 'asc' : 'desc',
+        firstOrder: indicatorAscending(methodology, key) ? 'asc' : 'desc',
         className: 'col-indicator',
         render: (r) => {
           const cell = r.indicators[key];
@@ -211,10 +257,10 @@ export function RatingTable({
       columns={columns}
       rows={rows}
       rowKey={(r) => r.key}
-      rowLabel={(r) => regionName(r.key, r.name)}
+      rowLabel={nameOf}
       sort={sort}
       onSort={onSort}
-      onActivate={open}
+      {...(linked ? { onActivate: open } : {})}
       testId="rating-table"
     />
   );

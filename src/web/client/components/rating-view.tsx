@@ -1,13 +1,22 @@
 import { lazy, Suspense, useCallback, useMemo } from 'react';
-import type { Methodology, RatingTable as Rating, RatingRow, Region } from '../api.ts';
+import type { Methodology, RatingTable as Rating, RatingRow, RatingScopeKind, Region } from '../api.ts';
 import { quantileClasses } from '../choropleth.ts';
 import { formatDate, formatDateTime, formatNumber } from '../format.ts';
-import { useLang, useT } from '../i18n.ts';
+import { type Translate, useLang, useT } from '../i18n.ts';
 import { formatIndicator, formatScore } from '../indicator-format.ts';
+import { label } from '../lists.ts';
 import { regionName as nameOf, useRegions } from '../queries.ts';
 import { href, navigate, useQueryState } from '../router.ts';
 import { FilterBar, SearchBox, SelectFilter } from './filters.tsx';
-import { DEFAULT_RATING_SORT, RatingTable, scoreHeader, sortRatingRows } from './rating-table.tsx';
+import {
+  DEFAULT_RATING_SORT,
+  indicatorAscending,
+  indicatorTitle,
+  RatingTable,
+  ratingIndicatorKeys,
+  scoreHeader,
+  sortRatingRows,
+} from './rating-table.tsx';
 import type { MapLayer } from './region-map.tsx';
 import { EmptyState, Loading } from './states.tsx';
 import { parseSortParam, sortParamOf } from './table.tsx';
@@ -16,8 +25,48 @@ const RegionMap = lazy(() => import('./region-map.tsx').then((m) => ({ default: 
 
 /**
  * A rating as the rating page and a published rating show it: the map coloured by the chosen indicator
- * (`indicator` in the URL; the place by default), the search box (`q`) and the sortable table (`sort`).
+ * (`indicator` in the URL; the place by default; regions only), the search box (`q`) and the sortable table
+ * (`sort`), whose first column is the rated object — a region, a channel (linked to its page) or a
+ * municipality — by the table's scope.
  */
+
+/** Name of the municipality row of channels without one (the server's key). */
+const NO_MUNICIPALITY_KEY = '-';
+
+export function scopeKindOf(table: Rating): RatingScopeKind {
+  return table.scope?.kind ?? 'regions';
+}
+
+/** «Каналы: Школы · Республика Башкортостан», «Муниципалитеты: …», or null for regions. */
+export function scopeSummary(
+  scope: { kind: RatingScopeKind; category: string | null; region: string | null } | undefined,
+  t: Translate,
+  lang: 'ru' | 'en',
+  regionName: (code: string) => string,
+): string | null {
+  if (!scope || scope.kind === 'regions') return null;
+  if (scope.kind === 'municipalities') {
+    return t('rating.scope.summary.municipalities', { region: scope.region ? regionName(scope.region) : '' });
+  }
+  return t('rating.scope.summary.channels', {
+    category: scope.category ? label('category', scope.category, lang) : t('rating.scope.allCategories'),
+    region: scope.region ? regionName(scope.region) : t('rating.scope.allRegions'),
+  });
+}
+
+/** The region's name by its code in the interface language (the code while the regions load). */
+export function useRegionNames(): (code: string) => string {
+  const lang = useLang();
+  const regions = useRegions();
+  const byCode = useMemo(() => new Map((regions.data?.items ?? []).map((r) => [r.code, r])), [regions.data]);
+  return useCallback(
+    (code: string) => {
+      const region = byCode.get(code);
+      return region ? nameOf(region, lang) : code;
+    },
+    [byCode, lang],
+  );
+}
 
 function fold(text: string): string {
   return text.toLowerCase().replaceAll('ё', 'е');
@@ -53,10 +102,8 @@ export function RatingView({ table, methodology }: { table: Rating; methodology:
   const regions = useRegions();
   const q = query.get('q');
   const parsed = parseSortParam(query.get('sort'));
-  const keys = useMemo(
-    () => methodology?.indicators.map((i) => i.key) ?? Object.keys(table.rows[0]?.indicators ?? {}),
-    [methodology, table.rows],
-  );
+  const kind = scopeKindOf(table);
+  const keys = useMemo(() => ratingIndicatorKeys(table, methodology), [table, methodology]);
   const validSort =
     parsed &&
     (['place', 'name', 'change', 'score'].includes(parsed.key) ||
@@ -77,26 +124,40 @@ export function RatingView({ table, methodology }: { table: Rating; methodology:
     },
     [regionByCode, lang],
   );
-  const rowName = useCallback((row: RatingRow) => regionName(row.key, row.name), [regionName]);
+  const rowName = useCallback(
+    (row: RatingRow) => {
+      if (kind === 'regions') return regionName(row.key, row.name);
+      if (kind === 'municipalities' && row.key === NO_MUNICIPALITY_KEY) return t('rating.noMunicipality');
+      return row.name;
+    },
+    [kind, regionName, t],
+  );
+  const rowLink = useCallback(
+    (row: RatingRow): string | null => {
+      if (kind === 'regions') return `/regions/${row.key}`;
+      if (kind === 'channels' && /^\d+$/.test(row.key)) return `/channels/${row.key}`;
+      return null;
+    },
+    [kind],
+  );
 
   const rows = useMemo(() => {
     const needle = fold(q.trim());
-    const region = (row: RatingRow) => regionByCode.get(row.key);
+    const region = (row: RatingRow) => (kind === 'regions' ? regionByCode.get(row.key) : undefined);
     const filtered = needle
       ? table.rows.filter((row) =>
-          fold(`${row.name} ${region(row)?.name_en ?? ''} ${row.key}`).includes(needle),
+          fold(`${row.name} ${rowName(row)} ${region(row)?.name_en ?? ''} ${row.key}`).includes(needle),
         )
       : table.rows;
     return sortRatingRows(filtered, validSort, rowName, lang);
-  }, [table.rows, q, validSort, rowName, lang, regionByCode]);
+  }, [table.rows, q, validSort, rowName, lang, regionByCode, kind]);
 
   const combination = table.methodology.combination;
   const indicatorLabel = useCallback(
     (key: string) => {
       if (key === 'place') return t('rating.col.place');
       if (key === 'score') return scoreHeader(t, combination);
-      const spec = methodology?.indicators.find((i) => i.key === key);
-      return spec ? (lang === 'en' ? spec.title_en : spec.title_ru) : key;
+      return indicatorTitle(methodology, key, lang);
     },
     [t, lang, methodology, combination],
   );
@@ -118,7 +179,7 @@ export function RatingView({ table, methodology }: { table: Rating; methodology:
     const lowerIsBetter =
       indicator === 'place' ||
       (indicator === 'score' && combination === 'rank_average') ||
-      methodology?.indicators.find((i) => i.key === indicator)?.direction === 'asc';
+      indicatorAscending(methodology, indicator);
     const classes = quantileClasses(table.rows.map(valueOfRow), !lowerIsBetter).map((c) => ({
       ...c,
       label: c.min === c.max ? format(c.min) : `${format(c.min)} – ${format(c.max)}`,
@@ -156,33 +217,35 @@ export function RatingView({ table, methodology }: { table: Rating; methodology:
 
   return (
     <>
-      <section className="panel section print-keep" aria-labelledby="rating-map-title">
-        <div className="panel__head">
-          <h2 id="rating-map-title" className="section-title">
-            {t('rating.map.title', { indicator: indicatorLabel(indicator) })}
-          </h2>
-          <div className="field field--inline no-print">
-            <SelectFilter
-              name="indicator"
-              label={t('rating.map.indicator')}
-              allLabel={t('rating.col.place')}
-              value={indicator === 'place' ? '' : indicator}
-              options={[
-                { value: 'score', label: indicatorLabel('score') },
-                ...keys.map((key) => ({ value: key, label: indicatorLabel(key) })),
-              ]}
-              onChange={(value) => query.set({ indicator: value }, { replace: true })}
-            />
+      {kind === 'regions' && (
+        <section className="panel section print-keep" aria-labelledby="rating-map-title">
+          <div className="panel__head">
+            <h2 id="rating-map-title" className="section-title">
+              {t('rating.map.title', { indicator: indicatorLabel(indicator) })}
+            </h2>
+            <div className="field field--inline no-print">
+              <SelectFilter
+                name="indicator"
+                label={t('rating.map.indicator')}
+                allLabel={t('rating.col.place')}
+                value={indicator === 'place' ? '' : indicator}
+                options={[
+                  { value: 'score', label: indicatorLabel('score') },
+                  ...keys.map((key) => ({ value: key, label: indicatorLabel(key) })),
+                ]}
+                onChange={(value) => query.set({ indicator: value }, { replace: true })}
+              />
+            </div>
           </div>
-        </div>
-        {regions.data ? (
-          <Suspense fallback={<Loading label={t('regions.map.loading')} />}>
-            <RegionMap regions={regions.data.items} onSelect={openRegion} layer={layer} height={420} />
-          </Suspense>
-        ) : (
-          <Loading label={t('regions.map.loading')} />
-        )}
-      </section>
+          {regions.data ? (
+            <Suspense fallback={<Loading label={t('regions.map.loading')} />}>
+              <RegionMap regions={regions.data.items} onSelect={openRegion} layer={layer} height={420} />
+            </Suspense>
+          ) : (
+            <Loading label={t('regions.map.loading')} />
+          )}
+        </section>
+      )}
 
       <section className="section" aria-labelledby="rating-table-title">
         <h2 id="rating-table-title" className="section-title">
@@ -191,7 +254,13 @@ export function RatingView({ table, methodology }: { table: Rating; methodology:
         <FilterBar onReset={q ? () => query.set({ q: null }) : undefined} resetLabel={t('filters.reset')}>
           <SearchBox
             label={t('filters.search')}
-            placeholder={t('rating.search')}
+            placeholder={
+              kind === 'channels'
+                ? t('rating.search.channels')
+                : kind === 'municipalities'
+                  ? t('rating.search.municipalities')
+                  : t('rating.search')
+            }
             value={q}
             onChange={(value) => query.set({ q: value }, { replace: true })}
           />
@@ -205,7 +274,7 @@ export function RatingView({ table, methodology }: { table: Rating; methodology:
         </p>
         {rows.length === 0 ? (
           <EmptyState
-            title={t('regions.empty.title')}
+            title={t(kind === 'regions' ? 'regions.empty.title' : 'rating.rows.empty.title')}
             action={
               <button type="button" className="button" onClick={() => query.set({ q: null })}>
                 {t('filters.reset')}
@@ -219,7 +288,16 @@ export function RatingView({ table, methodology }: { table: Rating; methodology:
             table={table}
             methodology={methodology}
             rows={rows}
-            regionName={regionName}
+            keys={keys}
+            nameHeader={t(
+              kind === 'channels'
+                ? 'rating.col.channel'
+                : kind === 'municipalities'
+                  ? 'rating.col.municipality'
+                  : 'rating.col.region',
+            )}
+            nameOf={rowName}
+            linkOf={rowLink}
             sort={validSort}
             onSort={(next) =>
               query.set({

@@ -287,6 +287,15 @@ export function RegionSummaryView({ summary }: { summary: Summary }) {
           <h2 id="municipalities-title" className="section-title">
             {t('region.summary.municipalities')}
           </h2>
+          <p className="no-print">
+            <Link
+              to="/rating"
+              params={{ methodology: 'places-average', scope: 'municipalities', region: summary.region.code }}
+              data-testid="municipalities-rating-link"
+            >
+              {t('region.summary.municipalitiesRating')}
+            </Link>
+          </p>
           <div className="table-wrap">
             <table className="table" data-testid="region-municipalities">
               <thead>

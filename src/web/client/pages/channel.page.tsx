@@ -262,6 +262,21 @@ export function ChannelPage({ id }: { id: number }) {
           >
             {t('channel.edit')}
           </Link>
+          {channel.status !== 'removed' && (
+            <Link
+              className="button"
+              to="/rating"
+              params={{
+                methodology: 'places-average',
+                scope: 'channels',
+                category: channel.category,
+                q: channel.title ?? channel.nickname ?? '',
+              }}
+              data-testid="channel-rating-link"
+            >
+              {t('channel.inRating')}
+            </Link>
+          )}
         </div>
       </header>
       <p className="as-of" data-testid="channel-as-of">

@@ -1,7 +1,13 @@
 import { ApiError, links } from '../api.ts';
 import { Link } from '../components/link.tsx';
 import { PrintButton, PrintHeader } from '../components/print-header.tsx';
-import { RatingAsOf, RatingView, ratingTitle } from '../components/rating-view.tsx';
+import {
+  RatingAsOf,
+  RatingView,
+  ratingTitle,
+  scopeSummary,
+  useRegionNames,
+} from '../components/rating-view.tsx';
 import { EmptyState, ErrorState, Loading } from '../components/states.tsx';
 import { formatDate, formatDateTime } from '../format.ts';
 import { useLang, useT } from '../i18n.ts';
@@ -17,6 +23,7 @@ export function RatingPublishedPage({ id }: { id: number }) {
   const methodology = methodologies.data?.items.find((m) => m.id === rating.data?.methodology.id);
   const heading = t('rating.published.heading', { id });
   useTitle(heading);
+  const regionNames = useRegionNames();
 
   if (rating.isPending) return <Loading />;
   if (rating.isError) {
@@ -35,7 +42,8 @@ export function RatingPublishedPage({ id }: { id: number }) {
     return <ErrorState error={rating.error} onRetry={() => void rating.refetch()} />;
   }
   const table = rating.data;
-  const title = ratingTitle(methodology, lang, table.methodology.id);
+  const scopeText = scopeSummary(table.scope, t, lang, regionNames);
+  const title = [ratingTitle(methodology, lang, table.methodology.id), scopeText].filter(Boolean).join(' · ');
 
   return (
     <>

@@ -1,28 +1,138 @@
-import { useId } from 'react';
-import { links, type Methodology, type PublishedRating } from '../api.ts';
+import { useId, useMemo } from 'react';
+import { links, type Methodology, type PublishedRating, type RatingScopeKind } from '../api.ts';
+import { SelectFilter } from '../components/filters.tsx';
 import { Link } from '../components/link.tsx';
 import { PrintButton, PrintHeader } from '../components/print-header.tsx';
-import { RatingAsOf, RatingView, ratingTitle } from '../components/rating-view.tsx';
+import {
+  RatingAsOf,
+  RatingView,
+  ratingTitle,
+  scopeSummary,
+  useRegionNames,
+} from '../components/rating-view.tsx';
 import { EmptyState, ErrorState, isAuthError, Loading } from '../components/states.tsx';
 import { type Column, Table } from '../components/table.tsx';
 import { formatDate, formatDateTime, formatNumber } from '../format.ts';
-import { useLang, useT } from '../i18n.ts';
+import { type Translate, useLang, useT } from '../i18n.ts';
+import { optionsOf } from '../lists.ts';
 import {
   DEFAULT_METHODOLOGY,
+  ratingParamsComplete,
   ratingParamsOf,
+  regionName,
   useMethodologies,
   usePublishedRating,
   usePublishedRatings,
   useRating,
+  useRegions,
 } from '../queries.ts';
 import { href, navigate, useQueryState } from '../router.ts';
 import { useTitle } from './use-title.ts';
 
 /**
- * The live rating of regions: `/rating?methodology=…&date=…&indicator=…&q=…&sort=…`. The methodology
- * switch shows the methodology's description, the date picks the day (default: the latest day with
- * data), exports download the same table as XLSX or CSV, and the published ratings are listed below.
+ * The live rating: `/rating?methodology=…&date=…&scope=…&category=…&region=…&indicator=…&q=…&sort=…`. The
+ * methodology switch shows the methodology's description, the date picks the day (default: the latest day
+ * with data), the scope switch (where the methodology rates more than regions) picks regions, the channels
+ * of a category (optionally in one region) or the municipalities of a region; exports download the same
+ * table as XLSX or CSV, and the published ratings are listed below.
  */
+
+const SCOPES: readonly RatingScopeKind[] = ['regions', 'channels', 'municipalities'];
+
+function scopeTitle(t: Translate, kind: RatingScopeKind): string {
+  if (kind === 'channels') return t('rating.title.channels');
+  if (kind === 'municipalities') return t('rating.title.municipalities');
+  return t('rating.title');
+}
+
+function scopeLead(t: Translate, kind: RatingScopeKind): string {
+  if (kind === 'channels') return t('rating.lead.channels');
+  if (kind === 'municipalities') return t('rating.lead.municipalities');
+  return t('rating.lead');
+}
+
+/** Scope, category and region controls; every choice goes to the URL. */
+function ScopeFilters({
+  kind,
+  scopes,
+  category,
+  region,
+}: {
+  kind: RatingScopeKind;
+  scopes: readonly RatingScopeKind[];
+  category: string;
+  region: string;
+}) {
+  const t = useT();
+  const lang = useLang();
+  const id = useId();
+  const query = useQueryState();
+  const regions = useRegions();
+  const regionOptions = useMemo(
+    () =>
+      (regions.data?.items ?? [])
+        .map((r) => ({ value: r.code, label: regionName(r, lang) }))
+        .sort((a, b) => a.label.localeCompare(b.label, lang)),
+    [regions.data, lang],
+  );
+  // A scope the methodology cannot rate stays listed while it is chosen (its notice explains why).
+  const listed = SCOPES.filter((s) => scopes.includes(s) || s === kind);
+  if (listed.length < 2) return null;
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={`${id}-s`} className="field__label">
+          {t('rating.scope')}
+        </label>
+        <select
+          id={`${id}-s`}
+          name="scope"
+          className="input"
+          value={kind}
+          data-testid="rating-scope"
+          onChange={(event) => {
+            const next = event.target.value as RatingScopeKind;
+            // Indicators, names and the map differ between scopes: their view settings start afresh.
+            query.set({
+              scope: next === 'regions' ? null : next,
+              category: next === 'channels' ? category : null,
+              region: next === 'regions' ? null : region,
+              indicator: null,
+              sort: null,
+              q: null,
+            });
+          }}
+        >
+          {listed.map((s) => (
+            <option key={s} value={s}>
+              {t(`rating.scope.${s}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {kind === 'channels' && (
+        <SelectFilter
+          name="category"
+          label={t('filters.category')}
+          allLabel={t('filters.category.all')}
+          value={category}
+          options={optionsOf('category', lang)}
+          onChange={(value) => query.set({ category: value, sort: null, q: null })}
+        />
+      )}
+      {kind !== 'regions' && (
+        <SelectFilter
+          name="region"
+          label={t('filters.region')}
+          allLabel={kind === 'municipalities' ? t('rating.scope.region.pick') : t('filters.region.all')}
+          value={region}
+          options={regionOptions}
+          onChange={(value) => query.set({ region: value, sort: null, q: null })}
+        />
+      )}
+    </>
+  );
+}
 
 function MethodologyNote({ methodology }: { methodology: Methodology | undefined }) {
   const t = useT();
@@ -43,9 +153,19 @@ function MethodologyNote({ methodology }: { methodology: Methodology | undefined
   );
 }
 
+/** A published rating's scope from its stored key (`regions`, `channels:school:RU-BA`, `municipalities:RU-BA`). */
+function scopeOfKey(key: string): { kind: RatingScopeKind; category: string | null; region: string | null } {
+  const [kind, a, b] = key.split(':');
+  const value = (part: string | undefined) => (part && part !== '*' ? part : null);
+  if (kind === 'channels') return { kind, category: value(a), region: value(b) };
+  if (kind === 'municipalities') return { kind, category: null, region: value(a) };
+  return { kind: 'regions', category: null, region: null };
+}
+
 function PublishedList({ methodologies }: { methodologies: Methodology[] }) {
   const t = useT();
   const lang = useLang();
+  const regionNames = useRegionNames();
   const published = usePublishedRatings();
   const titleOf = (p: PublishedRating) =>
     p.title ??
@@ -65,11 +185,17 @@ function PublishedList({ methodologies }: { methodologies: Methodology[] }) {
       key: 'title',
       header: t('rating.published.col.title'),
       className: 'col-title',
-      render: (p) => (
-        <Link to={`/rating/published/${p.id}`} tabIndex={-1}>
-          {titleOf(p)}
-        </Link>
-      ),
+      render: (p) => {
+        const scope = scopeSummary(scopeOfKey(p.scope), t, lang, regionNames);
+        return (
+          <>
+            <Link to={`/rating/published/${p.id}`} tabIndex={-1}>
+              {titleOf(p)}
+            </Link>
+            {scope && <span className="cell-sub">{scope}</span>}
+          </>
+        );
+      },
     },
     {
       key: 'date',
@@ -154,7 +280,6 @@ function LatestPublished({ methodologies }: { methodologies: Methodology[] }) {
 export function RatingPage() {
   const t = useT();
   const lang = useLang();
-  useTitle(t('rating.title'));
   const query = useQueryState();
   const dateId = useId();
   const methodologies = useMethodologies();
@@ -162,26 +287,43 @@ export function RatingPage() {
   const ratingParams = ratingParamsOf(query.params);
   const methodologyId = ratingParams.methodology;
   const date = ratingParams.date;
-  const rating = useRating(ratingParams);
   const methodology = methodologies.data?.items.find((m) => m.id === methodologyId);
-  const exportQuery = { methodology: methodologyId, ...(date ? { date } : {}), lang };
+  const kind: RatingScopeKind = ratingParams.scope ?? 'regions';
+  const scopes = methodology?.scopes ?? ['regions'];
+  // Every methodology rates regions; another scope is asked for once the methodology is known to rate it.
+  const scopeKnown = kind === 'regions' || methodologies.data !== undefined;
+  const supported = kind === 'regions' || scopes.includes(kind);
+  const complete = ratingParamsComplete(ratingParams);
+  const ready = supported && complete;
+  const rating = useRating(ratingParams, ready);
+  const exportQuery = { ...ratingParams, lang };
   const title = ratingTitle(methodology, lang, methodologyId);
+  const pageTitle = scopeTitle(t, kind);
+  useTitle(pageTitle);
+  const regionNames = useRegionNames();
+  const scopeText = scopeSummary(
+    { kind, category: ratingParams.category ?? null, region: ratingParams.region ?? null },
+    t,
+    lang,
+    regionNames,
+  );
+  const shown = ready ? rating.data : undefined;
 
   return (
     <>
       <PrintHeader
-        title={t('rating.title')}
-        subtitle={
-          rating.data ? `${title} · ${t('rating.asOf', { date: formatDate(rating.data.asOf, lang) })}` : title
-        }
+        title={pageTitle}
+        subtitle={[title, scopeText, shown ? t('rating.asOf', { date: formatDate(shown.asOf, lang) }) : null]
+          .filter(Boolean)
+          .join(' · ')}
       />
       <header className="page-head page-head--actions">
         <div>
-          <h1>{t('rating.title')}</h1>
-          <p className="lead">{t('rating.lead')}</p>
+          <h1>{pageTitle}</h1>
+          <p className="lead">{scopeLead(t, kind)}</p>
         </div>
         <div className="actions">
-          {!isAuthError(rating.error) && (
+          {ready && !isAuthError(rating.error) && (
             <>
               <a
                 className="button"
@@ -215,11 +357,17 @@ export function RatingPage() {
             name="methodology"
             className="input"
             value={methodologyId}
-            onChange={(event) =>
+            onChange={(event) => {
+              const next = event.target.value;
+              const nextScopes = methodologies.data?.items.find((m) => m.id === next)?.scopes ?? ['regions'];
               query.set({
-                methodology: event.target.value === DEFAULT_METHODOLOGY ? null : event.target.value,
-              })
-            }
+                methodology: next === DEFAULT_METHODOLOGY ? null : next,
+                // A scope the next methodology cannot rate falls back to the regions.
+                ...(nextScopes.includes(kind)
+                  ? {}
+                  : { scope: null, category: null, region: null, sort: null, q: null }),
+              });
+            }}
           >
             {(computable.length > 0
               ? computable
@@ -244,6 +392,12 @@ export function RatingPage() {
             onChange={(event) => query.set({ date: event.target.value || null })}
           />
         </div>
+        <ScopeFilters
+          kind={kind}
+          scopes={scopes}
+          category={ratingParams.category ?? ''}
+          region={ratingParams.region ?? ''}
+        />
         {date && (
           <button
             type="button"
@@ -257,18 +411,49 @@ export function RatingPage() {
 
       <MethodologyNote methodology={methodology} />
 
-      {rating.isPending && <Loading />}
-      {rating.isError &&
+      {!scopeKnown && methodologies.isPending && <Loading />}
+      {!scopeKnown && methodologies.isError && (
+        <ErrorState error={methodologies.error} onRetry={() => void methodologies.refetch()} />
+      )}
+      {scopeKnown && !supported && (
+        <EmptyState
+          icon="table"
+          title={t('rating.scope.unsupported.title', { scope: t(`rating.scope.${kind}`).toLowerCase() })}
+          action={
+            <button
+              type="button"
+              className="button"
+              onClick={() => query.set({ scope: null, category: null, region: null, sort: null, q: null })}
+            >
+              {t('rating.scope.backToRegions')}
+            </button>
+          }
+        >
+          {t('rating.scope.unsupported.text')}
+        </EmptyState>
+      )}
+      {supported && !complete && (
+        <EmptyState icon="table" title={t('rating.scope.needRegion.title')}>
+          {t('rating.scope.needRegion.text')}
+        </EmptyState>
+      )}
+      {ready && rating.isPending && <Loading />}
+      {ready &&
+        rating.isError &&
         !rating.data &&
         (isAuthError(rating.error) ? (
           <LatestPublished methodologies={methodologies.data?.items ?? []} />
         ) : (
           <ErrorState error={rating.error} onRetry={() => void rating.refetch()} />
         ))}
-      {rating.data && (
+      {shown && (
         <div className={rating.isPlaceholderData ? 'is-updating' : undefined} aria-busy={rating.isFetching}>
-          <RatingAsOf table={rating.data} />
-          {rating.data.rows.every((r) => r.place === null) ? (
+          <RatingAsOf table={shown} />
+          {shown.rows.length === 0 && kind !== 'regions' ? (
+            <EmptyState icon="table" title={t('rating.scope.none.title')}>
+              {t('rating.scope.none.text')}
+            </EmptyState>
+          ) : shown.rows.every((r) => r.place === null) ? (
             <EmptyState
               icon="chart"
               title={t('rating.empty.title')}
@@ -283,8 +468,8 @@ export function RatingPage() {
           ) : (
             // While the next methodology's table loads, the previous table stays with its own methodology.
             <RatingView
-              table={rating.data}
-              methodology={methodologies.data?.items.find((m) => m.id === rating.data.methodology.id)}
+              table={shown}
+              methodology={methodologies.data?.items.find((m) => m.id === shown.methodology.id)}
             />
           )}
         </div>
