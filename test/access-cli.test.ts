@@ -5,14 +5,21 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { addDays } from '../src/analytics/calendar.ts';
 import { registerAccessCommands, registerAuditExportCommand } from '../src/cli/access.command.ts';
+import { registerAnalyticsCommands } from '../src/cli/analytics.command.ts';
 import { registerBackupCommands } from '../src/cli/backup.command.ts';
 import { parseConfig } from '../src/config/config.ts';
 import { databaseInUse, restoreSqlite, verifyOhvatDatabase } from '../src/store/backup.ts';
+import { openStore } from '../src/store/database.ts';
+import { migrateToLatest } from '../src/store/migrator.ts';
+import { addChannel, lastDays } from './helpers/analytics-fixtures.ts';
+import { csvFile } from './helpers/import-files.ts';
 
 /**
  * `ohvat user`, `ohvat token`, `ohvat export audit`, `ohvat backup` and `ohvat restore`: the real command
  * definitions run in process (fast), and the `ohvat` binary once as a child process (password from stdin).
+ * The audit entries of the CLI's data changes (`ohvat import observations`, `ohvat flags detect`).
  */
 
 const BIN = new URL('../bin/ohvat.js', import.meta.url).pathname;
@@ -45,6 +52,7 @@ async function ohvat(args: string[], database: string): Promise<Run> {
   registerAccessCommands(program, config);
   registerBackupCommands(program, config);
   registerAuditExportCommand(program.command('export'), config);
+  registerAnalyticsCommands(program, config);
   const out: string[] = [];
   const err: string[] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
@@ -203,5 +211,98 @@ describe('access and backup commands (SQLite)', () => {
     const again = await ohvat(['backup', backup], url);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('--force');
+  }, 60_000);
+});
+
+describe('audit entries of the CLI data changes (SQLite)', () => {
+  let dir: string;
+  let db: string;
+  let url: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ohvat-cli-audit-'));
+    db = join(dir, 'ohvat.db');
+    url = `sqlite:${db}`;
+    const store = openStore(url);
+    await migrateToLatest(store.db);
+    await addChannel(store.db, { region: 'RU-BA', nickname: 'ba_gov', title: 'Правительство Башкортостана' });
+    await addChannel(store.db, { region: 'RU-KO', nickname: 'ko_gov', title: 'Правительство Коми' });
+    await store.close();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  interface Entry {
+    actor_kind: string;
+    actor_name: string;
+    action: string;
+    entity_type: string;
+    region_code: string | null;
+    after: string | null;
+  }
+  const entries = () =>
+    query<Entry>(
+      db,
+      "select * from audit_log where action in ('import.observations', 'flag.detect') order by id",
+    );
+
+  it('records `import observations` (only when it wrote) and `flags detect` as the CLI', async () => {
+    // 40 days of steady growth; RU-BA gains 5,000 subscribers five days before the last day, and keeps them.
+    const last = '2026-04-30';
+    const spikeDay = addDays(last, -5);
+    const rows = lastDays(last, 40).flatMap((day, i) => [
+      ['ba_gov', day, String(10_000 + 30 * i + (i % 3) + (day >= spikeDay ? 5_000 : 0))],
+      ['ko_gov', day, String(5_000 + 20 * i + (i % 2))],
+    ]);
+    const file = join(dir, 'history.csv');
+    writeFileSync(file, csvFile([['Канал', 'Дата', 'Подписчики'], ...rows]));
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(
+      bad,
+      csvFile([
+        ['Канал', 'Дата', 'Подписчики'],
+        ['nobody', '01.04.2026', '1'],
+      ]),
+    );
+
+    const dry = await ohvat(['import', 'observations', file, '--dry-run'], url);
+    const rejected = await ohvat(['import', 'observations', bad], url);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(rejected.code).toBe(1);
+    expect(entries()).toEqual([]);
+
+    const imported = await ohvat(['import', 'observations', file], url);
+    expect(imported.code, imported.stderr).toBe(0);
+    const [importEntry] = entries();
+    expect(importEntry).toMatchObject({
+      actor_kind: 'cli',
+      action: 'import.observations',
+      entity_type: 'import',
+    });
+    expect(importEntry!.actor_name).toMatch(/^cli:/);
+    expect(JSON.parse(importEntry!.after!)).toEqual({
+      file: 'history.csv',
+      source: 'import:history.csv',
+      summary: { created: 80, updated: 0, unchanged: 0, rejected: 0 },
+      total: 80,
+      regions: ['RU-BA', 'RU-KO'],
+      from: lastDays(last, 40)[0],
+      to: last,
+    });
+    const detected = await ohvat(['flags', 'detect', '--date', last, '--days', '7'], url);
+    expect(detected.code, detected.stderr).toBe(0);
+    const flags = query<{ n: number }>(db, 'select count(*) as n from anomaly_flags')[0]!.n;
+    expect(flags).toBeGreaterThan(0);
+    const detectEntry = entries().at(-1)!;
+    expect(detectEntry).toMatchObject({
+      actor_kind: 'cli',
+      action: 'flag.detect',
+      entity_type: 'flag',
+      region_code: null,
+    });
+    expect(JSON.parse(detectEntry.after!)).toMatchObject({ asOf: last, channels: 2, inserted: flags });
+
+    const regional = await ohvat(['flags', 'detect', '--date', last, '--region', 'ru-ba'], url);
+    expect(regional.code, regional.stderr).toBe(0);
+    expect(entries().at(-1)).toMatchObject({ action: 'flag.detect', region_code: 'RU-BA' });
+    expect(entries().map((e) => e.action)).toEqual(['import.observations', 'flag.detect', 'flag.detect']);
   }, 60_000);
 });

@@ -51,7 +51,7 @@ function idParam(request: FastifyRequest): number {
   return Number.isSafeInteger(id) ? id : 0;
 }
 
-function pick(value: unknown, keys: readonly string[]): Record<string, unknown> | null {
+export function pick(value: unknown, keys: readonly string[]): Record<string, unknown> | null {
   if (value === null || typeof value !== 'object') return null;
   const out: Record<string, unknown> = {};
   for (const key of keys) if (key in value) out[key] = (value as Record<string, unknown>)[key];
@@ -75,12 +75,15 @@ const flagReview = (action: string): RouteRule => ({
   },
 });
 
+/** What an import's audit entry keeps of its result (the API's answer, or the CLI's result). */
+export const IMPORT_AUDIT_FIELDS = ['file', 'source', 'summary', 'total', 'regions', 'from', 'to'] as const;
+
 /** Imports: only real ones (not dry runs) that wrote something are changes. */
 const importAudit = (action: string): AuditRule => ({
   action,
   entity_type: 'import',
   when: (body) => pick(body, ['written'])?.written === true,
-  after: (body) => pick(body, ['file', 'source', 'summary', 'total', 'regions', 'from', 'to']),
+  after: (body) => pick(body, IMPORT_AUDIT_FIELDS),
 });
 
 const PUBLISHED_FIELDS = ['id', 'methodology_id', 'methodology_version', 'scope', 'rating_date', 'title'];

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { type Command, Option } from 'commander';
+import { recordChange } from '../access/audit.repository.ts';
+import { IMPORT_AUDIT_FIELDS, pick } from '../access/permissions.ts';
+import { cliChange } from '../access/principal.ts';
 import { detectAnomalyFlags } from '../analytics/anomaly-flag.service.ts';
 import { importObservationsFile } from '../analytics/observation-import.service.ts';
 import type { Config } from '../config/config.ts';
@@ -10,7 +13,10 @@ import { ValidationError } from '../shared/errors.ts';
 
 /**
  * `ohvat import observations FILE` (audience figures from CSV/XLSX; exit 1 and nothing written when a row
- * is rejected) and `ohvat flags detect` (run the anomaly rules over the recent daily series).
+ * is rejected) and `ohvat flags detect` (run the anomaly rules over the recent daily series). Both record
+ * their change in the audit log as the CLI (`cli:<os user>`), with the entries the API routes write:
+ * `import.observations` for an import that wrote (not a dry run, not a rejected file), `flag.detect` for
+ * every detection run.
  */
 export function registerAnalyticsCommands(program: Command, config: () => Config): void {
   const importCommand =
@@ -34,6 +40,14 @@ export function registerAnalyticsCommands(program: Command, config: () => Config
           dryRun: opts.dryRun ?? false,
           ...(opts.sheet ? { sheet: opts.sheet } : {}),
         });
+        if (result.written) {
+          await recordChange(ctx.store.db, cliChange(), {
+            action: 'import.observations',
+            entity_type: 'import',
+            entity_id: null,
+            after: pick(result, IMPORT_AUDIT_FIELDS),
+          });
+        }
         console.log(formatReport(result, opts.lang));
         if (result.from) {
           console.log(
@@ -61,10 +75,18 @@ export function registerAnalyticsCommands(program: Command, config: () => Config
       if (!Number.isInteger(days) || days < 1 || days > 90) throw new ValidationError('--days: 1…90');
       const ctx = await createAppContext(config());
       try {
+        const region = opts.region?.toUpperCase();
         const r = await detectAnomalyFlags(ctx.store.db, {
           days,
           ...(opts.date ? { asOf: opts.date } : {}),
-          ...(opts.region ? { region: opts.region.toUpperCase() } : {}),
+          ...(region ? { region } : {}),
+        });
+        await recordChange(ctx.store.db, cliChange(), {
+          action: 'flag.detect',
+          entity_type: 'flag',
+          entity_id: null,
+          region_code: region ?? null,
+          after: r,
         });
         console.log(
           `${r.from} — ${r.asOf}: каналов ${r.channels}, найдено ${r.found}, новых пометок ${r.inserted} / channels ${r.channels}, found ${r.found}, new flags ${r.inserted}`,

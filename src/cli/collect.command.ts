@@ -11,6 +11,7 @@ import { classifyCollectError, createMaxSource } from '../collect/max-source.ts'
 import type { Config } from '../config/config.ts';
 import { createAppContext } from '../shared/app-context.ts';
 import { ValidationError } from '../shared/errors.ts';
+import { favourMemoryOverSpeed } from '../shared/heap.ts';
 
 function progressBar(label: string): { update(done: number, total: number): void; stop(): void } {
   if (process.stderr.isTTY) {
@@ -141,6 +142,8 @@ export function registerCollectCommands(program: Command, config: () => Config):
         lockDurationMs: Number(options.lockMs),
         stalledIntervalMs: Math.max(1000, Number(options.lockMs)),
       });
+      // Everything is loaded; the worker waits on its rate limit, not on the CPU: keep its heap small.
+      favourMemoryOverSpeed();
       ctx.logger.info({ concurrency: Number(options.concurrency) }, 'collector worker started');
       const shutdown = async () => {
         await worker.close();

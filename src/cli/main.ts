@@ -1,20 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { type Config, ConfigError, loadConfigFromProcess } from '../config/config.ts';
 import { AppError } from '../shared/errors.ts';
-import { registerAccessCommands } from './access.command.ts';
-import { registerAnalyticsCommands } from './analytics.command.ts';
-import { registerBackupCommands } from './backup.command.ts';
-import { registerCollectCommands } from './collect.command.ts';
-import { registerDatabaseCommands } from './database.command.ts';
-import { registerDemoCommands } from './demo.command.ts';
-import { registerEmulatorCommands } from './emulator.command.ts';
-import { registerRatingCommands } from './rating.command.ts';
-import { registerRegisterCommands } from './register.command.ts';
-import { registerServeCommands } from './serve.command.ts';
+import { registerCommandsFor } from './commands.ts';
 
 /**
  * The `ohvat` command. Config is read and validated once here; commands get it through `config()`.
- * Each capability adds its commands in its own `*.command.ts` file, registered below.
+ * Each capability adds its commands in its own `*.command.ts` file; `commands.ts` registers the ones the
+ * command line needs (a worker does not load the web server).
  */
 
 let cached: Config | undefined;
@@ -29,19 +21,8 @@ const program = new Command('ohvat')
   .showHelpAfterError()
   .exitOverride();
 
-registerDatabaseCommands(program, config);
-registerServeCommands(program, config);
-registerDemoCommands(program, config);
-registerCollectCommands(program, config);
-registerRatingCommands(program, config);
-registerRegisterCommands(program, config);
-// After the register's commands: adds `import observations` to its `import` command.
-registerAnalyticsCommands(program, config);
-registerEmulatorCommands(program, config);
-registerAccessCommands(program, config);
-registerBackupCommands(program, config);
-
 try {
+  await registerCommandsFor(program, config, process.argv);
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {

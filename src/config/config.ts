@@ -237,6 +237,7 @@ const IGNORED_ENV = new Set([
   'OHVAT_TEST_REDIS_URL',
   'OHVAT_CONFIG',
   'OHVAT_BENCH_SCALE',
+  'OHVAT_BENCH_SECONDS',
   'OHVAT_TEST_MAX_CHAT_ID',
   'OHVAT_TEST_MAX_NONADMIN_CHAT_ID',
   'OHVAT_TEST_MAX_MISSING_CHAT_ID',
@@ -271,6 +272,7 @@ export function testEnv(
     | 'OHVAT_TEST_PG_URL'
     | 'OHVAT_TEST_REDIS_URL'
     | 'OHVAT_BENCH_SCALE'
+    | 'OHVAT_BENCH_SECONDS'
     | 'CI'
     // The MAX contract suite runs against the real Bot API only when these are set.
     | 'OHVAT_MAX_TOKEN'
