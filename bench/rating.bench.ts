@@ -8,7 +8,8 @@
  *   npx tsx bench/rating.bench.ts                          # N = 250,000 (long: see bench/RESULTS.md)
  *   OHVAT_BENCH_SCALE=0.1 npx tsx bench/rating.bench.ts    # N = 25,000
  *
- * Results are printed as JSON and written to bench/RESULTS.md (section «Ratings»).
+ * Results are printed as JSON and written to bench/RESULTS.md (section «Ratings»: a table with the goals
+ * of issue 4, then the JSON).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +33,7 @@ import { openStore, type Store } from '../src/store/database.ts';
 import { migrateToLatest } from '../src/store/migrator.ts';
 import { CHECKSUM_SQL, LAST_DAY, loadDuckDb, loadStore } from './rating-data.ts';
 import { DUCK_DIALOG, DUCK_NETWORK, DUCK_SUMMARY, duckRows } from './rating-duck.ts';
+import { type BenchResult, resultsTable } from './rating-report.ts';
 
 const scale = Number(testEnv('OHVAT_BENCH_SCALE') ?? '1');
 const N = Math.max(200, Math.round(250_000 * scale));
@@ -39,7 +41,8 @@ const PG_URL = testEnv('OHVAT_TEST_PG_URL');
 const INGEST = Math.min(N, 50_000);
 const BATCH = 200;
 
-const ms = (t0: number) => Math.round(performance.now() - t0);
+/** Milliseconds since t0, to 0.1 ms. */
+const ms = (t0: number) => Math.round((performance.now() - t0) * 10) / 10;
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t0 = performance.now();
   const value = await work();
@@ -241,10 +244,10 @@ async function benchStore(
   }
 }
 
-function writeResults(result: object): void {
+function writeResults(result: BenchResult): void {
   const path = 'bench/RESULTS.md';
   const text = readFileSync(path, 'utf8');
-  const section = `## Ratings (\`bench/rating.bench.ts\`)\n\n<!-- rating-bench:start -->\n\`\`\`json\n${JSON.stringify(result, null, 2)}\n\`\`\`\n<!-- rating-bench:end -->\n`;
+  const section = `## Ratings (\`bench/rating.bench.ts\`)\n\n<!-- rating-bench:start -->\n${resultsTable(result)}\n\`\`\`json\n${JSON.stringify(result, null, 2)}\n\`\`\`\n<!-- rating-bench:end -->\n`;
   const marker = /<!-- rating-bench:start -->[\s\S]*?<!-- rating-bench:end -->\n/;
   if (marker.test(text)) writeFileSync(path, text.replace(marker, section.slice(section.indexOf('<!--'))));
   else writeFileSync(path, `${text.trimEnd()}\n\n${section}`);
@@ -275,16 +278,15 @@ async function main(): Promise<void> {
   duck.closeSync();
   instance.closeSync();
 
-  const stores: Record<string, unknown> = {};
-  stores.sqlite = await benchStore('sqlite', codes, expected);
-  if (PG_URL) stores.postgres = await benchStore('postgres', codes, expected);
+  const sqlite = await benchStore('sqlite', codes, expected);
+  const stores = { sqlite, ...(PG_URL ? { postgres: await benchStore('postgres', codes, expected) } : {}) };
   const result = {
     date: new Date().toISOString().slice(0, 10),
     machine: { cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version },
     scale,
     channels: N,
     days: 365,
-    dailyRows: (stores.sqlite as { checksum: { n: number } }).checksum.n,
+    dailyRows: sqlite.checksum.n,
     duckdb: duckResult,
     ...stores,
   };

@@ -151,6 +151,14 @@ describeEachDialect('published ratings', (store) => {
         .where('channel_id', '=', ids['RU-CHU']!)
         .where('day', '=', D)
         .execute();
+      // …and its region aggregate, which dialog-2025 reads (one government channel in RU-CHU).
+      await db
+        .updateTable('region_daily')
+        .set({ subscribers: 99_999, fresh_subscribers: 99_999 })
+        .where('region_code', '=', 'RU-CHU')
+        .where('category', '=', 'regional_government')
+        .where('day', '=', D)
+        .execute();
       const damaged = await requestJson<Published>(server.url, 'POST', '/api/ratings', {
         methodology: 'dialog-2025',
         date: D,

@@ -40,7 +40,18 @@ async function daily(db: Kysely<DB>, channelId: number) {
 async function regionDaily(db: Kysely<DB>) {
   return db
     .selectFrom('region_daily')
-    .select(['region_code', 'category', 'day', 'channels', 'subscribers'])
+    .select([
+      'region_code',
+      'category',
+      'day',
+      'channels',
+      'subscribers',
+      'fresh',
+      'fresh_subscribers',
+      'ending',
+      'ending_subscribers',
+      'max_observed_at',
+    ])
     .where('channels', '!=', 0)
     .orderBy('region_code')
     .orderBy('category')
@@ -120,5 +131,16 @@ describeEachDialect('daily read model', (store) => {
       expect(rows.at(-1)?.carried).toBe(0);
     }
     expect(incremental.length).toBeGreaterThan(20);
+    // Database triggers move a channel's rows when it changes region or category, and drop them on delete.
+    await db
+      .updateTable('channels')
+      .set({ region_code: 'RU-MOW' })
+      .where('id', '=', channels[0]!.id)
+      .execute();
+    await db.updateTable('channels').set({ category: 'culture' }).where('id', '=', channels[2]!.id).execute();
+    await db.deleteFrom('channels').where('id', '=', channels[1]!.id).execute();
+    const moved = await regionDaily(db);
+    await rebuildRegionDaily(db);
+    expect(moved).toEqual(await regionDaily(db));
   });
 });

@@ -8,6 +8,7 @@ import { addDays, type Day, isDay } from './calendar.ts';
 import { type Forecast, forecast } from './forecast.ts';
 import { changeBetween } from './metrics.ts';
 import { defaultRatingDate } from './rating.service.ts';
+import { latestObservationAt } from './region-aggregates.repository.ts';
 import { categoryTotalsAt, channelLastDay, dailyTotals, topMovers } from './series.repository.ts';
 import { TtlCache } from './ttl-cache.ts';
 
@@ -166,8 +167,7 @@ async function computeOverview(
     observed,
     categoriesNow,
     categoriesBefore,
-    up,
-    down,
+    movers,
     channelsForecast,
     subscribersForecast,
   ] = await Promise.all([
@@ -176,15 +176,10 @@ async function computeOverview(
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('status', '!=', 'removed')
       .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('channel_daily')
-      .select((eb) => eb.fn.max('observed_at').as('t'))
-      .where('day', '=', asOf)
-      .executeTakeFirst(),
+    latestObservationAt(db, asOf),
     categoryTotalsAt(db, asOf),
     categoryTotalsAt(db, monthAgo),
-    topMovers(db, addDays(asOf, -7), asOf, 'up'),
-    topMovers(db, addDays(asOf, -7), asOf, 'down'),
+    topMovers(db, addDays(asOf, -7), asOf),
     forecastOf(
       db,
       { target: 'channels', days: options.forecastDays ?? 90, asOf },
@@ -196,7 +191,7 @@ async function computeOverview(
       series.slice(-FORECAST_HISTORY_DAYS).map((t) => ({ day: t.day, value: t.subscribers })),
     ),
   ]);
-  const t = observed?.t;
+  const t = observed;
   const byCategory = [...categoriesNow.values()]
     .map((c) => {
       const before = categoriesBefore.get(c.category);
@@ -226,7 +221,7 @@ async function computeOverview(
       subscribers: subscribersForecast.forecast,
     },
     byCategory,
-    topMovers: { from: addDays(asOf, -7), to: asOf, up, down },
+    topMovers: { from: addDays(asOf, -7), to: asOf, up: movers.up, down: movers.down },
   };
 }
 

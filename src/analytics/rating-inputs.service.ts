@@ -5,6 +5,7 @@ import type { DB } from '../store/schema.ts';
 import { scopeFlagContext } from './anomaly-flag.service.ts';
 import { addDays, addMonths, type Day } from './calendar.ts';
 import type { DayValue, ValueSource } from './daily-values.repository.ts';
+import { dialogInputs } from './dialog-inputs.service.ts';
 import { channelIndicatorValues, regionIndicatorValues } from './indicators.ts';
 import {
   factsOf,
@@ -16,7 +17,7 @@ import {
   regionFacts,
   values,
 } from './input-context.ts';
-import { DIALOG_2025_ID, dialog2025Inputs } from './methodologies/dialog-2025.ts';
+import { DIALOG_2025_ID } from './methodologies/dialog-2025.ts';
 import { NETWORK_ID, networkInputs, networkParametersSchema } from './methodologies/network.ts';
 import {
   PLACES_AVERAGE_ID,
@@ -62,31 +63,6 @@ export interface BuiltInputs {
 }
 
 type Ctx = InputContext;
-
-async function dialogInputs(ctx: Ctx, m: Methodology): Promise<RatingInputs> {
-  const government = await activeChannels(ctx.db, { category: 'regional_government' });
-  const now = await values(
-    ctx,
-    government.map((c) => c.id),
-    ctx.date,
-  );
-  const regions = await regionsWithPopulationAt(ctx.db, ctx.date);
-  const byRegion = groupBy(government, (c) => c.region_code);
-  return dialog2025Inputs(
-    m,
-    ctx.date,
-    regions.map((r) => ({
-      code: r.code,
-      name: r.name_ru,
-      population: r.population,
-      channels: (byRegion.get(r.code) ?? []).map((c) => ({
-        id: String(c.id),
-        subscribers: now.get(c.id)?.subscribers ?? null,
-        flags: ctx.flags.notes.get(c.id) ?? [],
-      })),
-    })),
-  );
-}
 
 async function channelRows(ctx: Ctx, channels: readonly ChannelRow[], withPosts: boolean) {
   const ids = channels.map((c) => c.id);

@@ -1,7 +1,9 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { chunkForInsert } from '../store/dialect.ts';
+import { freshFromSql } from '../store/migrations/2026-11-29T0200_rating_aggregates.ts';
 import type { DB, Flag } from '../store/schema.ts';
 import { dayFromNumber, dayNumber, moscowDay } from './calendar.ts';
+import { applyRegionDeltas, RegionDeltas } from './region-daily.repository.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -96,45 +98,34 @@ export async function applyDailyPoints(db: Db, points: Map<number, Map<string, D
   }
 
   const upserts: (DailyRow & { channel_id: number })[] = [];
-  const regionDelta = new Map<
-    string,
-    { region_code: string; category: string; day: string; channels: number; subscribers: number }
-  >();
-  const addDelta = (channelId: number, day: string, channels: number, subscribers: number) => {
-    const m = meta.get(channelId);
-    if (!m?.region_code || (channels === 0 && subscribers === 0)) return;
-    const key = `${m.region_code}|${m.category}|${day}`;
-    const d = regionDelta.get(key) ?? {
-      region_code: m.region_code,
-      category: m.category,
-      day,
-      channels: 0,
-      subscribers: 0,
-    };
-    d.channels += channels;
-    d.subscribers += subscribers;
-    regionDelta.set(key, d);
-  };
+  const deltas = new RegionDeltas();
 
   for (const [channelId, newDays] of points) {
-    const old = new Map((existing.get(channelId) ?? []).map((r) => [r.day, r]));
+    const rows = existing.get(channelId) ?? [];
+    const old = new Map(rows.map((r) => [r.day, r]));
     // Real (observed) values in the window: existing non-carried rows, overridden by newer observations.
     const real = new Map<number, DailyPoint>();
-    for (const r of old.values())
+    for (const r of rows)
       if (r.carried === 0)
         real.set(dayNumber(r.day), { subscribers: r.subscribers, observedAt: r.observed_at });
+    let start = Number.POSITIVE_INFINITY;
     for (const [day, p] of newDays) {
       const n = dayNumber(day);
+      if (n < start) start = n;
       const current = real.get(n);
       if (!current || p.observedAt >= current.observedAt) real.set(n, p);
     }
-    const oldDays = [...old.keys()].map(dayNumber);
-    const start = Math.min(...[...newDays.keys()].map(dayNumber));
-    const end = Math.max(...real.keys(), ...oldDays);
     const prev = base.get(channelId);
+    // The series' last row before this change (rows are in day order).
+    const oldLast = rows.at(-1) ?? prev;
+    let end = oldLast ? dayNumber(oldLast.day) : Number.NEGATIVE_INFINITY;
+    for (const n of real.keys()) if (n > end) end = n;
     let carry: DailyPoint | undefined = prev
       ? { subscribers: prev.subscribers, observedAt: prev.observed_at }
       : undefined;
+    const m = meta.get(channelId);
+    const region = m?.region_code ?? null;
+    let lastValue = oldLast?.subscribers ?? 0;
     // Fill from the day after the base row (or the first real day) to the end of the window.
     const first = prev ? Math.min(dayNumber(prev.day) + 1, start) : start;
     for (let n = first; n <= end; n += 1) {
@@ -147,6 +138,7 @@ export async function applyDailyPoints(db: Db, points: Map<number, Map<string, D
           : undefined;
       if (r) carry = r;
       if (!next) continue;
+      if (n === end) lastValue = next.subscribers;
       const before = old.get(day);
       if (
         before &&
@@ -157,7 +149,12 @@ export async function applyDailyPoints(db: Db, points: Map<number, Map<string, D
         continue;
       }
       upserts.push({ channel_id: channelId, ...next });
-      addDelta(channelId, day, before ? 0 : 1, next.subscribers - (before?.subscribers ?? 0));
+      if (region) deltas.row(region, m!.category, n, before, next);
+    }
+    if (region) {
+      // The channel's series may now end on a later day, or with another value on the same day.
+      if (oldLast) deltas.ending(region, m!.category, dayNumber(oldLast.day), -1, oldLast.subscribers);
+      deltas.ending(region, m!.category, end, 1, lastValue);
     }
   }
 
@@ -174,79 +171,27 @@ export async function applyDailyPoints(db: Db, points: Map<number, Map<string, D
       )
       .execute();
   }
-  for (const chunk of chunkForInsert(db, [...regionDelta.values()])) {
-    await db
-      .insertInto('region_daily')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.columns(['region_code', 'category', 'day']).doUpdateSet({
-          channels: sql`region_daily.channels + excluded.channels`,
-          subscribers: sql`region_daily.subscribers + excluded.subscribers`,
-        }),
-      )
-      .execute();
-  }
+  await applyRegionDeltas(db, deltas.values());
 }
 
-/** Recomputes region_daily from channel_daily (after a channel changes region or category, or for checks). */
+/**
+ * Recomputes region_daily from channel_daily (for checks: tests compare it with the incremental upkeep). A
+ * channel that changes region or category, or is deleted, is moved by database triggers (migration
+ * 2026-11-29T0200_rating_aggregates).
+ */
 export async function rebuildRegionDaily(db: Db): Promise<void> {
+  const fresh = freshFromSql(db, 'd.day');
   await db.deleteFrom('region_daily').execute();
-  await db
-    .insertInto('region_daily')
-    .columns(['region_code', 'category', 'day', 'channels', 'subscribers'])
-    .expression((eb) =>
-      eb
-        .selectFrom('channel_daily as d')
-        .innerJoin('channels as c', 'c.id', 'd.channel_id')
-        .where('c.region_code', 'is not', null)
-        .select((e) => [
-          sql<string>`c.region_code`.as('region_code'),
-          'c.category',
-          'd.day',
-          e.fn.countAll<number>().as('channels'),
-          e.fn.sum<number>('d.subscribers').as('subscribers'),
-        ])
-        .groupBy(['c.region_code', 'c.category', 'd.day']),
-    )
-    .execute();
-}
-
-/** Moves a channel's contribution when its region or category changes in the register. */
-export async function moveChannelAggregates(
-  db: Db,
-  channelId: number,
-  from: { region_code: string | null; category: string },
-  to: { region_code: string | null; category: string },
-): Promise<void> {
-  if (from.region_code === to.region_code && from.category === to.category) return;
-  const rows = await db
-    .selectFrom('channel_daily')
-    .select(['day', 'subscribers'])
-    .where('channel_id', '=', channelId)
-    .execute();
-  for (const [target, sign] of [
-    [from, -1],
-    [to, 1],
-  ] as const) {
-    if (!target.region_code) continue;
-    const values = rows.map((r) => ({
-      region_code: target.region_code as string,
-      category: target.category,
-      day: r.day,
-      channels: sign,
-      subscribers: sign * r.subscribers,
-    }));
-    for (const chunk of chunkForInsert(db, values)) {
-      await db
-        .insertInto('region_daily')
-        .values(chunk)
-        .onConflict((oc) =>
-          oc.columns(['region_code', 'category', 'day']).doUpdateSet({
-            channels: sql`region_daily.channels + excluded.channels`,
-            subscribers: sql`region_daily.subscribers + excluded.subscribers`,
-          }),
-        )
-        .execute();
-    }
-  }
+  await sql`
+    insert into region_daily (region_code, category, day, channels, subscribers, fresh, fresh_subscribers,
+      ending, ending_subscribers, max_observed_at)
+    select c.region_code, c.category, d.day, count(*), sum(d.subscribers),
+      sum(case when d.observed_at >= ${sql.raw(fresh)} then 1 else 0 end),
+      sum(case when d.observed_at >= ${sql.raw(fresh)} then d.subscribers else 0 end),
+      sum(case when d.day = l.last then 1 else 0 end), sum(case when d.day = l.last then d.subscribers else 0 end),
+      max(d.observed_at)
+    from channel_daily d join channels c on c.id = d.channel_id
+      join (select channel_id, max(day) as last from channel_daily group by channel_id) l on l.channel_id = d.channel_id
+    where c.region_code is not null
+    group by c.region_code, c.category, d.day`.execute(db);
 }

@@ -1,18 +1,27 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
 import { excludeConfirmed, type FlagContext } from './anomaly-flag.service.ts';
-import { addDays, type Day, moscowDayStart } from './calendar.ts';
-import { type DayValue, oldestUsable, type ValueSource } from './daily-values.repository.ts';
+import type { Day } from './calendar.ts';
+import type { DayValue, ValueSource } from './daily-values.repository.ts';
 import { pageCompleteness } from './metrics.ts';
 import { profileOf } from './rating-inputs.repository.ts';
+import { AGGREGATED_ACTIVE_THRESHOLD, activeFromAggregate } from './region-activity.repository.ts';
+import { activeByRegion, type KnownAt, knownAt, regionCounters } from './region-aggregates.repository.ts';
 import { addChannel, emptyTotals, type RegionTotals } from './region-totals.ts';
 
 /**
- * Every region's totals at a day, added up by the database: register counts, subscribers of the channels whose
- * value at the day (and at the start of the growth period) is an exact row of the daily read model, posting
- * activity. Only the other channels — observed irregularly, appeared during the period, or with a confirmed
- * anomaly — are read one by one (with the 14-day fallback and the exclusions), and page completeness is read in
- * pages of 5,000 channels, so memory stays bounded by the number of regions, not of channels.
+ * Every region's totals at a day from the incrementally kept aggregates: register and channel-state counters
+ * (`region_channels`) and the daily aggregate (`region_daily`), a few hundred rows whatever the number of
+ * channels. A region is added up channel by channel instead (the same figures by the per-channel road) when
+ * the aggregates cannot give its figures exactly:
+ * - values come from raw observations (a published rating's verification), not the read model;
+ * - it has removed channels (they stay in region_daily), or a channel with a confirmed anomaly flag (its
+ *   values are corrected first, per the methodology);
+ * - not every channel has a value at both ends of the growth period (new channels, gaps longer than 14 days):
+ *   growth is like-for-like over the channels known at both dates, which sums cannot tell.
+ * Page completeness is read channel by channel for regions with pages checked but not yet classified. Posting
+ * activity at the default threshold comes from `region_activity`; for another threshold, and for regions with
+ * removed channels or posts the aggregate does not reflect (`posting_stale`), from the posts of the 28 days.
  */
 
 export interface TotalsResult {
@@ -45,81 +54,96 @@ export async function regionTotalsAt(
       observedUntil = Number(t);
   };
 
-  const register = await db
-    .selectFrom('channels')
-    .select((eb) => ['region_code', 'category', eb.fn.countAll<number>().as('n')])
-    .where('status', '!=', 'removed')
-    .where('region_code', 'is not', null)
-    .groupBy(['region_code', 'category'])
-    .execute();
-  for (const r of register) {
-    const t = totalsOf(totals, r.region_code!);
-    t.channels += Number(r.n);
-    t.byCategory[r.category] = (t.byCategory[r.category] ?? 0) + Number(r.n);
-  }
-
-  // Channels with confirmed anomalies are added one by one below (their values are corrected first).
-  const flagged = [...flags.confirmed.keys()];
   const exact = source.kind === 'read_model';
-  const oldD = oldestUsable(date);
-  const oldS = oldestUsable(periodStart);
-  // One pass over the channels (in pages): those with exact rows at both days are added up here, the rest
-  // are collected and read one by one below.
-  const regionOf = new Map<number, string>();
-  const flaggedSet = new Set(flagged);
-  let after = 0;
-  for (;;) {
-    const page = await db
-      .selectFrom('channels as c')
-      .leftJoin('channel_daily as a', (j) =>
-        j.onRef('a.channel_id', '=', 'c.id').on('a.day', '=', date).on('a.observed_at', '>=', oldD),
-      )
-      .leftJoin('channel_daily as b', (j) =>
-        j.onRef('b.channel_id', '=', 'c.id').on('b.day', '=', periodStart).on('b.observed_at', '>=', oldS),
-      )
-      .select([
-        'c.id',
-        'c.region_code',
-        'a.subscribers as end',
-        'a.observed_at as t',
-        'b.subscribers as start',
-      ])
-      .where('c.status', '!=', 'removed')
-      .where('c.region_code', 'is not', null)
-      .where('c.id', '>', after)
-      .orderBy('c.id')
-      .limit(PAGE)
-      .execute();
-    if (page.length === 0) break;
-    for (const r of page) {
-      if (exact && r.end !== null && r.start !== null && !flaggedSet.has(r.id)) {
-        const t = totalsOf(totals, r.region_code!);
-        t.known += 1;
-        t.subscribers += r.end;
-        t.pairs += 1;
-        t.start += r.start;
-        t.end += r.end;
-        seen(r.t);
-      } else regionOf.set(r.id, r.region_code!);
+  const aggregatedActivity = activeThreshold === AGGREGATED_ACTIVE_THRESHOLD;
+  const [counters, atDate, atStart, active] = await Promise.all([
+    regionCounters(db),
+    exact ? knownAt(db, date) : Promise.resolve(new Map<string, KnownAt>()),
+    exact ? knownAt(db, periodStart) : Promise.resolve(new Map<string, KnownAt>()),
+    aggregatedActivity
+      ? activeFromAggregate(db, date)
+      : activeThreshold > 0
+        ? activeByRegion(db, date, activeThreshold)
+        : Promise.resolve(null),
+  ]);
+  const perChannel = new Set<string>();
+  const pagesPerChannel = new Set<string>();
+  const postsPerChannel = new Set<string>();
+  for (const c of counters) {
+    const t = totalsOf(totals, c.region_code);
+    if (c.channels > 0) {
+      t.channels += c.channels;
+      t.byCategory[c.category] = (t.byCategory[c.category] ?? 0) + c.channels;
     }
-    after = page.at(-1)!.id;
+    t.posting += c.posting;
+    t.checked += c.checked;
+    t.complete += c.complete;
+    if (c.removed > 0 || !exact) perChannel.add(c.region_code);
+    if (c.pages_unknown > 0) pagesPerChannel.add(c.region_code);
+    if (aggregatedActivity && (c.removed > 0 || c.posting_stale > 0)) postsPerChannel.add(c.region_code);
+  }
+  for (const id of flags.confirmed.keys()) {
+    const region = flags.regions.get(id);
+    if (region) perChannel.add(region);
+  }
+  for (const [code, t] of totals) {
+    if (perChannel.has(code)) continue;
+    const end = atDate.get(code) ?? { known: 0, subscribers: 0, observedUntil: null };
+    const start = atStart.get(code) ?? { known: 0, subscribers: 0, observedUntil: null };
+    if (end.known !== t.channels || start.known !== t.channels) {
+      perChannel.add(code);
+      continue;
+    }
+    // Every channel of the region has a value at both dates.
+    t.known = t.channels;
+    t.subscribers = end.subscribers;
+    t.pairs = t.channels;
+    t.start = start.subscribers;
+    t.end = end.subscribers;
+    if (t.channels > 0) seen(end.observedUntil);
+  }
+  // Regions whose posts the activity aggregate does not reflect exactly: counted from the posts.
+  const recount = await activeByRegion(db, date, activeThreshold, [...postsPerChannel]);
+  for (const [code, t] of totals) {
+    const source = postsPerChannel.has(code) ? recount : active;
+    t.active = source === null ? t.posting : (source.get(code) ?? 0);
   }
 
-  const ids = [...regionOf.keys()];
-  for (let i = 0; i < ids.length; i += PAGE) {
-    const slice = ids.slice(i, i + PAGE);
-    const [rawEnd, rawStart] = [
-      await source.valuesAt(slice, date),
-      await source.valuesAt(slice, periodStart),
-    ];
+  if (perChannel.size > 0) await addChannelByChannel(db, source, flags, options, totals, perChannel, seen);
+  if (pagesPerChannel.size > 0) await addPagesByChannel(db, totals, pagesPerChannel);
+  return { totals, observedUntil };
+}
+
+/** Values of the channels of `regions` read one by one (14-day fallback, confirmed anomalies removed). */
+async function addChannelByChannel(
+  db: Kysely<DB>,
+  source: ValueSource,
+  flags: FlagContext,
+  options: { date: Day; periodStart: Day },
+  totals: Map<string, RegionTotals>,
+  regions: Set<string>,
+  seen: (t: number) => void,
+): Promise<void> {
+  const channels = await db
+    .selectFrom('channels')
+    .select(['id', 'region_code'])
+    .where('status', '!=', 'removed')
+    .where('region_code', 'in', [...regions])
+    .orderBy('id')
+    .execute();
+  for (let i = 0; i < channels.length; i += PAGE) {
+    const slice = channels.slice(i, i + PAGE);
+    const ids = slice.map((c) => c.id);
+    const rawEnd = await source.valuesAt(ids, options.date);
+    const rawStart = await source.valuesAt(ids, options.periodStart);
     for (const v of rawEnd.values()) seen(v.observedAt);
     for (const v of rawStart.values()) seen(v.observedAt);
-    const end = await excludeConfirmed(source, rawEnd, flags.confirmed, date);
-    const start = await excludeConfirmed(source, rawStart, flags.confirmed, periodStart);
-    for (const id of slice) {
-      const t = totalsOf(totals, regionOf.get(id)!);
-      const e: DayValue | undefined = end.get(id);
-      const s: DayValue | undefined = start.get(id);
+    const end = await excludeConfirmed(source, rawEnd, flags.confirmed, options.date);
+    const start = await excludeConfirmed(source, rawStart, flags.confirmed, options.periodStart);
+    for (const c of slice) {
+      const t = totalsOf(totals, c.region_code!);
+      const e: DayValue | undefined = end.get(c.id);
+      const s: DayValue | undefined = start.get(c.id);
       if (e) {
         t.known += 1;
         t.subscribers += e.subscribers;
@@ -131,43 +155,20 @@ export async function regionTotalsAt(
       }
     }
   }
+}
 
-  // Posting over the 28 days up to the date, for channels whose posts are collected.
-  const posts = await db
-    .selectFrom('channels as c')
-    .innerJoin('channel_state as s', 's.channel_id', 'c.id')
-    .leftJoin(
-      (eb) =>
-        eb
-          .selectFrom('posts')
-          .select(['channel_id', (e) => e.fn.countAll<number>().as('n')])
-          .where('published_at', '>=', moscowDayStart(addDays(date, -27)))
-          .where('published_at', '<', moscowDayStart(addDays(date, 1)))
-          .groupBy('channel_id')
-          .as('p'),
-      (j) => j.onRef('p.channel_id', '=', 'c.id'),
-    )
-    .select((eb) => [
-      'c.region_code',
-      eb.fn.countAll<number>().as('known'),
-      // Posts per week = posts in 28 days / 4 ≥ threshold.
-      sql<number>`sum(case when coalesce(p.n, 0) * 1.0 >= cast(${activeThreshold * 4} as double precision) then 1 else 0 end)`.as(
-        'active',
-      ),
-    ])
-    .where('c.status', '!=', 'removed')
-    .where('c.region_code', 'is not', null)
-    .where('s.posts_checked_at', 'is not', null)
-    .groupBy('c.region_code')
-    .execute();
-  for (const r of posts) {
-    const t = totalsOf(totals, r.region_code!);
-    t.posting += Number(r.known);
-    t.active += Number(r.active);
+/** Page completeness of the channels of `regions` computed from their profiles (replaces the counters). */
+async function addPagesByChannel(
+  db: Kysely<DB>,
+  totals: Map<string, RegionTotals>,
+  regions: Set<string>,
+): Promise<void> {
+  for (const code of regions) {
+    const t = totalsOf(totals, code);
+    t.checked = 0;
+    t.complete = 0;
   }
-
-  // Page completeness (read from the description, so computed here), in pages of channels.
-  after = 0;
+  let after = 0;
   for (;;) {
     const rows = await db
       .selectFrom('channels as c')
@@ -181,7 +182,7 @@ export async function regionTotalsAt(
         's.profile_link',
       ])
       .where('c.status', '!=', 'removed')
-      .where('c.region_code', 'is not', null)
+      .where('c.region_code', 'in', [...regions])
       .where('s.profile_checked_at', 'is not', null)
       .where('c.id', '>', after)
       .orderBy('c.id')
@@ -195,7 +196,6 @@ export async function regionTotalsAt(
     }
     after = rows.at(-1)!.id;
   }
-  return { totals, observedUntil };
 }
 
 /** The same totals from a list of channel facts (reference for tests). */

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../store/schema.ts';
 import {
   addDays,
@@ -207,45 +207,66 @@ export interface Mover {
   percent: number | null;
 }
 
-/** Channels with the largest subscriber gains (or losses) from the end of `from` to the end of `to`. */
+/**
+ * Channels with the largest subscriber gains and losses from the end of `from` to the end of `to` (each list
+ * by change, then id): one pass over the channels' two days, both rankings by window functions.
+ */
 export async function topMovers(
   db: Db,
   from: Day,
   to: Day,
-  direction: 'up' | 'down',
   limit = 10,
-): Promise<Mover[]> {
+): Promise<{ up: Mover[]; down: Mover[] }> {
   const rows = await db
-    .selectFrom('channel_daily as a')
-    .innerJoin('channel_daily as b', (join) =>
-      join.onRef('b.channel_id', '=', 'a.channel_id').on('b.day', '=', from),
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('channel_daily as a')
+        .innerJoin('channel_daily as b', (join) =>
+          join.onRef('b.channel_id', '=', 'a.channel_id').on('b.day', '=', from),
+        )
+        .innerJoin('channels as c', 'c.id', 'a.channel_id')
+        .where('a.day', '=', to)
+        .where('c.status', '!=', 'removed')
+        .select((e) => [
+          'a.channel_id',
+          'c.title',
+          'c.nickname',
+          'c.region_code',
+          'c.category',
+          'b.subscribers as start',
+          'a.subscribers as end',
+          e('a.subscribers', '-', e.ref('b.subscribers')).as('change'),
+          sql<number>`row_number() over (order by a.subscribers - b.subscribers desc, a.channel_id)`.as('up'),
+          sql<number>`row_number() over (order by a.subscribers - b.subscribers asc, a.channel_id)`.as(
+            'down',
+          ),
+        ])
+        .as('m'),
     )
-    .innerJoin('channels as c', 'c.id', 'a.channel_id')
-    .where('a.day', '=', to)
-    .where('c.status', '!=', 'removed')
-    .select((eb) => [
-      'a.channel_id',
-      'c.title',
-      'c.nickname',
-      'c.region_code',
-      'c.category',
-      'b.subscribers as start',
-      'a.subscribers as end',
-      eb('a.subscribers', '-', eb.ref('b.subscribers')).as('change'),
-    ])
-    .orderBy('change', direction === 'up' ? 'desc' : 'asc')
-    .orderBy('a.channel_id')
-    .limit(limit)
+    .selectAll()
+    .where((eb) => eb.or([eb('up', '<=', limit), eb('down', '<=', limit)]))
     .execute();
-  return rows
-    .map((r) => ({
-      ...r,
+  const movers = rows.map((r) => ({
+    mover: {
+      channel_id: r.channel_id,
+      title: r.title,
+      nickname: r.nickname,
+      region_code: r.region_code,
+      category: r.category,
       start: Number(r.start),
       end: Number(r.end),
       change: Number(r.change),
       percent: Number(r.start) === 0 ? null : ((Number(r.end) - Number(r.start)) / Number(r.start)) * 100,
-    }))
-    .filter((r) => (direction === 'up' ? r.change > 0 : r.change < 0));
+    },
+    up: Number(r.up),
+    down: Number(r.down),
+  }));
+  const pick = (key: 'up' | 'down', keep: (m: Mover) => boolean) =>
+    movers
+      .filter((m) => m[key] <= limit && keep(m.mover))
+      .sort((x, y) => x[key] - y[key])
+      .map((m) => m.mover);
+  return { up: pick('up', (m) => m.change > 0), down: pick('down', (m) => m.change < 0) };
 }
 
 /** Channels in the register (not removed) by region, category and page class. */

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction, type Updateable } from 'kysely';
+import { pageCompletePatch } from '../analytics/page-completeness.ts';
 import type { Channel, ChannelState, ChannelStateTable, DB } from '../store/schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -104,7 +105,12 @@ export async function saveChannelStates(db: Kysely<DB>, patches: ChannelStatePat
 
 export async function saveStatesInTransaction(trx: Db, patches: ChannelStatePatch[]): Promise<void> {
   for (const { channel_id, ...patch } of patches) {
-    await trx.updateTable('channel_state').set(patch).where('channel_id', '=', channel_id).execute();
+    // Page completeness is stored with the profile, so region counters can add it up (page-completeness.ts).
+    await trx
+      .updateTable('channel_state')
+      .set({ ...patch, ...pageCompletePatch(patch) })
+      .where('channel_id', '=', channel_id)
+      .execute();
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { applyDailyPoints, type DailyPoint, moscowDayOf } from '../analytics/read-model.repository.ts';
+import { applyPostActivity } from '../analytics/region-activity.repository.ts';
 import { chunkForInsert } from '../store/dialect.ts';
 import type { DB, NewObservation } from '../store/schema.ts';
 
@@ -84,7 +85,10 @@ export interface PostInput {
   views: number | null;
 }
 
-/** Stores posts (once) and their views at the age they had when observed (once per post and instant). */
+/**
+ * Stores posts (once), keeps region_activity (region-activity.repository.ts) and stores their views at the
+ * age they had when observed (once per post and instant).
+ */
 export async function writePosts(trx: Db, posts: PostInput[]): Promise<void> {
   if (posts.length === 0) return;
   const postRows = posts.map((p) => ({
@@ -95,13 +99,19 @@ export async function writePosts(trx: Db, posts: PostInput[]): Promise<void> {
     url: p.url,
     text_length: p.text_length,
   }));
+  const inserted: { channel_id: number; published_at: number }[] = [];
   for (const chunk of chunkForInsert(trx, postRows)) {
-    await trx
-      .insertInto('posts')
-      .values(chunk)
-      .onConflict((oc) => oc.columns(['channel_id', 'post_id']).doNothing())
-      .execute();
+    inserted.push(
+      ...(await trx
+        .insertInto('posts')
+        .values(chunk)
+        .onConflict((oc) => oc.columns(['channel_id', 'post_id']).doNothing())
+        .returning(['channel_id', 'published_at'])
+        .execute()),
+    );
   }
+  // The activity aggregate counts posts of channels whose posting is known: save their state first.
+  await applyPostActivity(trx, inserted);
   const views = posts
     .filter((p) => p.views !== null)
     .map((p) => ({

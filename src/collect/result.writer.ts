@@ -65,6 +65,11 @@ export class ResultWriter {
           trx,
           results.flatMap((r) => (r.observation ? [r.observation] : [])),
         );
+        // States first: posts count in the activity aggregate once the channel's posting is known.
+        await saveStatesInTransaction(
+          trx,
+          results.map((r) => r.state),
+        );
         await writePosts(
           trx,
           results.flatMap((r) =>
@@ -79,10 +84,6 @@ export class ResultWriter {
               views: p.views,
             })),
           ),
-        );
-        await saveStatesInTransaction(
-          trx,
-          results.map((r) => r.state),
         );
       });
       for (const [runId, c] of byRun) {

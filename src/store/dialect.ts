@@ -103,3 +103,57 @@ export async function makeAppendOnly(db: AnyDb, table: string): Promise<void> {
       .execute(db);
   }
 }
+
+/** SQL for the epoch milliseconds of midnight UTC of a `date` column or expression. */
+export function dayEpochMsSql(db: AnyDb, day: string): string {
+  return dialectOf(db) === 'postgres'
+    ? `(extract(epoch from ${day})::bigint * 1000)`
+    : `(cast(strftime('%s', ${day}) as integer) * 1000)`;
+}
+
+/** SQL for "a differs from b" with NULLs compared as values. */
+export function differsSql(db: AnyDb, a: string, b: string): string {
+  return dialectOf(db) === 'postgres' ? `${a} is distinct from ${b}` : `${a} is not ${b}`;
+}
+
+export interface RowTrigger {
+  name: string;
+  /** e.g. 'after insert', 'before delete', 'after update' */
+  timing: string;
+  table: string;
+  /** Condition on old/new. */
+  when: string;
+  /** Statements, each ending with a semicolon, referring to the row as old/new. */
+  body: string;
+}
+
+/** Creates a row trigger: a plpgsql function and trigger on PostgreSQL, a trigger on SQLite. */
+export async function createRowTrigger(db: AnyDb, t: RowTrigger): Promise<void> {
+  if (!/^[a-z_]+$/.test(t.name) || !/^[a-z_]+$/.test(t.table)) throw new Error(`bad trigger ${t.name}`);
+  if (dialectOf(db) === 'postgres') {
+    const result = t.timing.startsWith('before') ? (t.timing.endsWith('delete') ? 'old' : 'new') : 'null';
+    await sql
+      .raw(
+        `create or replace function ${t.name}() returns trigger language plpgsql as $$
+         begin ${t.body} return ${result}; end $$`,
+      )
+      .execute(db);
+    await sql
+      .raw(
+        `create trigger ${t.name} ${t.timing} on ${t.table} for each row when (${t.when})
+         execute function ${t.name}()`,
+      )
+      .execute(db);
+    return;
+  }
+  await sql
+    .raw(`create trigger ${t.name} ${t.timing} on ${t.table} when ${t.when} begin ${t.body} end`)
+    .execute(db);
+}
+
+export async function dropRowTrigger(db: AnyDb, t: RowTrigger): Promise<void> {
+  if (dialectOf(db) === 'postgres') {
+    await sql.raw(`drop trigger if exists ${t.name} on ${t.table}`).execute(db);
+    await sql.raw(`drop function if exists ${t.name}()`).execute(db);
+  } else await sql.raw(`drop trigger if exists ${t.name}`).execute(db);
+}

@@ -117,6 +117,8 @@ export interface ChannelStateTable {
   profile_last_event_time: number | null;
   profile_checked_at: number | null;
   posts_checked_at: number | null;
+  /** Page completeness stored with the profile (1/0); null when not computed. */
+  page_complete: Flag | null;
 }
 
 export interface CollectionRunsTable {
@@ -151,6 +153,38 @@ export interface RegionDailyTable {
   day: string;
   channels: number;
   subscribers: number;
+  /** Rows usable at the day by the 14-day rule (observed at or after the start of day − 14), Σ their values. */
+  fresh: ColumnType<number, number | undefined, number>;
+  fresh_subscribers: ColumnType<number, number | undefined, number>;
+  /** Channels whose series currently ends on this day, Σ their values (usable for 14 more days). */
+  ending: ColumnType<number, number | undefined, number>;
+  ending_subscribers: ColumnType<number, number | undefined, number>;
+  /** Latest observation among the rows. */
+  max_observed_at: number | null;
+}
+
+/** Register counters per region × category, kept by database triggers (migration 2026-11-29T0200). */
+export interface RegionChannelsTable {
+  region_code: string;
+  category: string;
+  /** Channels not removed, and removed channels. */
+  channels: number;
+  removed: number;
+  /** Of the channels not removed: posting known, page checked, page complete, checked without stored completeness. */
+  posting: number;
+  checked: number;
+  complete: number;
+  pages_unknown: number;
+  /** Channels whose posts are not reflected in region_activity (moved, deleted, posting known late). */
+  posting_stale: number;
+}
+
+/** Channels at or above the default activity threshold per region × category × day (migration 2026-11-29T0200). */
+export interface RegionActivityTable {
+  region_code: string;
+  category: string;
+  day: string;
+  active: number;
 }
 
 export interface AppSettingsTable {
@@ -281,6 +315,8 @@ export interface DB {
   collection_runs: CollectionRunsTable;
   channel_daily: ChannelDailyTable;
   region_daily: RegionDailyTable;
+  region_channels: RegionChannelsTable;
+  region_activity: RegionActivityTable;
   app_settings: AppSettingsTable;
   published_ratings: PublishedRatingsTable;
   anomaly_flags: AnomalyFlagsTable;

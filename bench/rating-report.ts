@@ -1,0 +1,95 @@
+/**
+ * The readable table of bench/rating results written above the raw JSON in bench/RESULTS.md: each measure on
+ * SQLite, PostgreSQL and DuckDB, the speed-up against DuckDB, the goal of issue 4 and whether it is met.
+ */
+
+interface StoreResult {
+  dialogMs: number;
+  dialogWithChangeMs: number;
+  networkMs: number;
+  networkWithChangeMs: number;
+  regionSummaryMs: number;
+  overviewMs: number;
+  matchesDuckDb: Record<string, { ranked: number; mismatches: number }>;
+  ingest: { productPerSecond: number; rawPerSecond: number; ratio: number };
+  server: { peakRssMB: number; requestMs: Record<string, number> };
+}
+
+export interface BenchResult {
+  channels: number;
+  dailyRows: number;
+  duckdb: { dialogMs: number; networkMs: number; regionSummaryMs: number };
+  sqlite?: StoreResult;
+  postgres?: StoreResult;
+}
+
+const cell = (v: number | string | undefined) => (v === undefined ? '—' : String(v));
+/** How many times faster than DuckDB (a timer's 0 ms counts as 0.5 ms). */
+const speedup = (duck: number, ours: number | undefined) =>
+  ours === undefined ? undefined : Number((duck / Math.max(ours, 0.5)).toFixed(1));
+
+export function resultsTable(r: BenchResult): string {
+  const s = r.sqlite;
+  const p = r.postgres;
+  const rows: string[][] = [];
+  const timed = (name: string, pick: (x: StoreResult) => number, duck?: number) => {
+    const a = s ? pick(s) : undefined;
+    const b = p ? pick(p) : undefined;
+    if (duck === undefined) {
+      rows.push([name, cell(a), cell(b), '—', '—', '—', '—']);
+      return;
+    }
+    const ups = [speedup(duck, a), speedup(duck, b)].filter((x): x is number => x !== undefined);
+    rows.push([
+      name,
+      cell(a),
+      cell(b),
+      String(duck),
+      ups.map((x) => `${x}×`).join(' / '),
+      '≥ 10× faster than DuckDB',
+      ups.every((x) => x >= 10) ? 'met' : 'not met',
+    ]);
+  };
+  timed('dialog-2025 rating, ms', (x) => x.dialogMs, r.duckdb.dialogMs);
+  timed('network rating, ms', (x) => x.networkMs, r.duckdb.networkMs);
+  timed('region summary (RU-MOW), ms', (x) => x.regionSummaryMs, r.duckdb.regionSummaryMs);
+  timed('dialog-2025 with place change, ms', (x) => x.dialogWithChangeMs);
+  timed('network with place change, ms', (x) => x.networkWithChangeMs);
+  timed('overview (with forecasts, top movers), ms', (x) => x.overviewMs);
+  const mismatches = (x: StoreResult) => Object.values(x.matchesDuckDb).reduce((n, m) => n + m.mismatches, 0);
+  rows.push([
+    'rows differing from DuckDB (dialog + network)',
+    cell(s && mismatches(s)),
+    cell(p && mismatches(p)),
+    '—',
+    '—',
+    '0',
+    [s, p].every((x) => !x || mismatches(x) === 0) ? 'met' : 'not met',
+  ]);
+  const ingest = (x: StoreResult) =>
+    `${x.ingest.ratio}× (${x.ingest.productPerSecond} vs ${x.ingest.rawPerSecond}/s)`;
+  rows.push([
+    'ingest: product path ÷ raw insert loop',
+    cell(s && ingest(s)),
+    cell(p && ingest(p)),
+    '—',
+    '—',
+    '≥ 0.5×',
+    [s, p].every((x) => !x || x.ingest.ratio >= 0.5) ? 'met' : 'not met',
+  ]);
+  rows.push([
+    'server peak RSS, MB',
+    cell(s?.server.peakRssMB),
+    cell(p?.server.peakRssMB),
+    '—',
+    '—',
+    '≤ 300 MB',
+    [s, p].every((x) => !x || x.server.peakRssMB <= 300) ? 'met' : 'not met',
+  ]);
+  for (const key of Object.keys(s?.server.requestMs ?? p?.server.requestMs ?? {})) {
+    timed(`HTTP ${key}, ms`, (x) => x.server.requestMs[key] ?? Number.NaN);
+  }
+  const header = ['Measure', 'SQLite', 'PostgreSQL', 'DuckDB', 'Speed-up vs DuckDB', 'Goal', 'Result'];
+  const lines = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`);
+  return `${r.channels.toLocaleString('en')} channels, ${r.dailyRows.toLocaleString('en')} daily rows.\n\n${lines.join('\n')}\n`;
+}
