@@ -11,7 +11,7 @@ import {
   posts,
   startAnalyticsServer,
 } from './helpers/analytics-fixtures.ts';
-import { type ApiError, requestJson } from './helpers/api.ts';
+import { type ApiError, requestJson, startTestServer } from './helpers/api.ts';
 import { describeEachDialect } from './helpers/stores.ts';
 
 /**
@@ -104,7 +104,20 @@ describeEachDialect('published ratings', (store) => {
       expect(JSON.parse(post.body.parameters)).toMatchObject({ growthDays: 30, activeThreshold: 3 });
       const id = post.body.id;
 
-      const first = await (await fetch(`${server.url}/api/ratings/${id}`)).text();
+      const firstResponse = await fetch(`${server.url}/api/ratings/${id}`);
+      // Signed in (here: the trusted test principal), the answer is not for shared caches…
+      expect(firstResponse.headers.get('cache-control') ?? '').not.toMatch(/public/);
+      const first = await firstResponse.text();
+      // …while the public answer of a rating that never changes may be cached for an hour.
+      const open = await startTestServer(store(), {}, { access: 'real' });
+      try {
+        const anonymous = await fetch(`${open.url}/api/ratings/${id}`);
+        expect(anonymous.status).toBe(200);
+        expect(anonymous.headers.get('cache-control')).toBe('public, max-age=3600');
+        expect(await anonymous.text()).toBe(first);
+      } finally {
+        await open.close();
+      }
       const table = JSON.parse(first) as Table;
       expect(table.published).toMatchObject({ id, title: 'Сеть каналов, март 2026' });
       const live = (await requestJson<Table>(server.url, 'GET', `/api/ratings?methodology=network&date=${D}`))

@@ -317,6 +317,9 @@ export const ratingsRoutes: RoutePlugin = async (app, ctx) => {
     async (request, reply) => {
       const { id } = request.params;
       const json = publishedJsonCache.get(id) ?? publishedJson(await loadPublished(id));
+      // A published rating never changes: shared caches and browsers may keep the public answer for an hour
+      // (signed-in answers stay `private, no-store`, set by the access layer).
+      if (!request.principal) reply.header('cache-control', 'public, max-age=3600');
       return reply.type('application/json; charset=utf-8').send(json);
     },
   );
