@@ -102,4 +102,19 @@ describeEachDialect('MAX webhook deliveries', (store) => {
       .executeTakeFirstOrThrow();
     expect(candidate.status).toBe('candidate');
   });
+
+  it('stops at once while a long poll is waiting: the poll in flight is aborted', async () => {
+    const { db } = store();
+    const world = await emulatedWorld(db, { channels: 20 });
+    emulator = world.emulator;
+    const client = new MaxApiClient({ token: world.token, baseUrl: emulator.url });
+    const poller = new UpdatesPoller(db, client, { timeoutSeconds: 60 });
+    // Drain what the emulator has, so the next poll waits the full minute for news.
+    while ((await poller.pollOnce(0)).length > 0);
+    poller.start();
+    await new Promise((r) => setTimeout(r, 300));
+    const stopped = poller.stop().then(() => 'stopped');
+    const waited = new Promise((r) => setTimeout(() => r('still waiting'), 3000));
+    expect(await Promise.race([stopped, waited])).toBe('stopped');
+  });
 });

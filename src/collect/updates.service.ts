@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import {
   findChannelByChatId,
@@ -106,9 +107,12 @@ export async function writeSetting(db: Kysely<DB>, key: string, value: string): 
     .execute();
 }
 
-/** Long-polls `GET /updates` until stopped; each batch is handled, then the marker is saved. */
+/**
+ * Long-polls `GET /updates` until stopped; each batch is handled, then the marker is saved. `stop()` aborts
+ * the poll in flight, so a shutdown does not wait for MAX's long-poll timeout.
+ */
 export class UpdatesPoller {
-  private stopped = false;
+  private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
 
   constructor(
@@ -118,13 +122,14 @@ export class UpdatesPoller {
   ) {}
 
   /** One poll: handles what arrived and returns the outcomes. */
-  async pollOnce(timeoutSeconds = 0): Promise<UpdateOutcome[]> {
+  async pollOnce(timeoutSeconds = 0, signal?: AbortSignal): Promise<UpdateOutcome[]> {
     const marker = await readSetting(this.db, UPDATES_MARKER_KEY);
     const { updates, marker: next } = await this.client.getUpdates({
       marker,
       timeout: timeoutSeconds,
       limit: 100,
       types: ['bot_added', 'bot_removed'],
+      ...(signal ? { signal } : {}),
     });
     const outcomes: UpdateOutcome[] = [];
     for (const update of updates) {
@@ -139,23 +144,26 @@ export class UpdatesPoller {
   }
 
   start(): void {
+    const { signal } = this.abort;
     this.loop ??= (async () => {
-      while (!this.stopped) {
+      while (!signal.aborted) {
         try {
-          const outcomes = await this.pollOnce(this.options.timeoutSeconds ?? 30);
+          const outcomes = await this.pollOnce(this.options.timeoutSeconds ?? 30, signal);
           const changed = outcomes.filter((o) => o.action === 'linked' || o.action === 'created_candidate');
           if (changed.length)
             this.options.logger?.info({ count: changed.length }, 'channels learned from MAX updates');
         } catch (error) {
+          if (signal.aborted) break;
           this.options.logger?.warn({ err: error }, 'MAX updates poll failed');
-          await new Promise((r) => setTimeout(r, 5000));
+          await sleep(5000, undefined, { signal }).catch(() => undefined);
         }
       }
     })();
   }
 
+  /** Stops polling: the poll in flight is aborted and the loop has ended when this resolves. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    await Promise.race([this.loop, new Promise((r) => setTimeout(r, 1000))]);
+    this.abort.abort();
+    await this.loop;
   }
 }

@@ -64,6 +64,8 @@ export interface GetUpdatesParams {
   /** 1..1000. */
   limit?: number;
   types?: string[];
+  /** Ends the long poll at once (shutdown). */
+  signal?: AbortSignal;
 }
 
 type Query = Record<string, string | number | undefined | null>;
@@ -76,6 +78,8 @@ interface RequestSpec<S extends z.ZodType> {
   schema: S;
   /** Extra time on top of the client timeout (long polling). */
   extraTimeoutMs?: number;
+  /** The caller's cancellation: the request is aborted and not retried. */
+  signal?: AbortSignal;
 }
 
 export class MaxApiClient {
@@ -186,6 +190,7 @@ export class MaxApiClient {
       },
       schema: updatesSchema,
       extraTimeoutMs: timeout * 1000,
+      ...(params.signal ? { signal: params.signal } : {}),
     });
     return { updates: result.updates, marker: result.marker ?? null };
   }
@@ -217,9 +222,11 @@ export class MaxApiClient {
     }
     const label = `${spec.method} ${spec.path}`;
     for (let attempt = 0; ; attempt += 1) {
+      spec.signal?.throwIfAborted();
       await this.limiter.acquire();
       const outcome = await this.attempt(spec, url, label, attempt + 1);
       if (!(outcome instanceof MaxApiError)) return outcome.value;
+      spec.signal?.throwIfAborted();
       if (!outcome.retryable || attempt >= this.retries) throw outcome;
       const delayMs = retryDelay(attempt, this.backoff, outcome.retryAfterMs);
       this.onRetry?.({ attempt: attempt + 1, delayMs, error: outcome });
@@ -262,7 +269,9 @@ export class MaxApiClient {
           ...(spec.body === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal: AbortSignal.timeout(this.timeoutMs + (spec.extraTimeoutMs ?? 0)),
+        signal: spec.signal
+          ? AbortSignal.any([AbortSignal.timeout(this.timeoutMs + (spec.extraTimeoutMs ?? 0)), spec.signal])
+          : AbortSignal.timeout(this.timeoutMs + (spec.extraTimeoutMs ?? 0)),
       });
       status = response.status;
       retryAfter = response.headers.get('retry-after');
