@@ -4,6 +4,7 @@ import { findRegion, regionsWithPopulationAt } from '../register/region.reposito
 import { NotFoundError } from '../shared/errors.ts';
 import type { DB } from '../store/schema.ts';
 import { type Day, isDay } from './calendar.ts';
+import { INDICATORS } from './indicators.ts';
 import { pageCompleteness } from './metrics.ts';
 import { clearOverviewCache } from './overview.service.ts';
 import { places } from './ranking.ts';
@@ -50,50 +51,27 @@ export function clearFiguresCache(): void {
   }
 }
 
+/** A figure of the region page, titled as in the indicator catalogue unless the page says more. */
+function figure(
+  key: keyof typeof INDICATORS,
+  pick: (m: RegionMetrics) => number | null,
+  title?: { ru: string; en: string },
+) {
+  return { key, ru: title?.ru ?? INDICATORS[key].title_ru, en: title?.en ?? INDICATORS[key].title_en, pick };
+}
+
 const FIGURES = [
-  {
-    key: 'channels',
-    ru: 'Официальные каналы',
-    en: 'Official channels',
-    pick: (m: RegionMetrics) => m.channels.total,
-  },
-  {
-    key: 'channels_per_100k',
-    ru: 'Каналы на 100 000 жителей',
-    en: 'Channels per 100,000 inhabitants',
-    pick: (m: RegionMetrics) => m.channels.per100k,
-  },
-  {
-    key: 'subscribers',
-    ru: 'Сумма подписчиков',
-    en: 'Sum of subscribers',
-    pick: (m: RegionMetrics) => m.subscribers.sum,
-  },
-  {
-    key: 'subscribers_per_1000',
-    ru: 'Подписчики на 1 000 жителей',
-    en: 'Subscribers per 1,000 inhabitants',
-    pick: (m: RegionMetrics) => m.subscribers.per1000,
-  },
-  {
-    key: 'active_share',
-    ru: 'Доля активных каналов',
-    en: 'Share of active channels',
-    pick: (m: RegionMetrics) => m.active.share,
-  },
-  {
-    key: 'complete_share',
-    ru: 'Доля заполненных страниц',
-    en: 'Share of complete pages',
-    pick: (m: RegionMetrics) => m.complete.share,
-  },
-  {
-    key: 'growth_pct',
+  figure('channels', (m) => m.channels.total),
+  figure('channels_per_100k', (m) => m.channels.per100k),
+  figure('subscribers', (m) => m.subscribers.sum, { ru: 'Сумма подписчиков', en: 'Sum of subscribers' }),
+  figure('subscribers_per_1000', (m) => m.subscribers.per1000),
+  figure('active_share', (m) => m.active.share),
+  figure('complete_share', (m) => m.complete.share),
+  figure('growth_pct', (m) => m.growth.percent, {
     ru: 'Прирост подписчиков за 30 дней, %',
     en: 'Subscriber growth over 30 days, %',
-    pick: (m: RegionMetrics) => m.growth.percent,
-  },
-] as const;
+  }),
+];
 
 interface ChannelRef {
   id: number;
