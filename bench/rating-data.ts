@@ -119,6 +119,7 @@ export async function loadStore(store: Store, n: number, regions: readonly strin
     });
   }
   await sql`create index channel_daily_day_idx on channel_daily (day)`.execute(db);
+  await loadObservationHistory(store);
 
   const lastStart = (FIRST_DAY_NUMBER + DAYS - 1 - 27) * 86_400_000 - 10_800_000;
   const k = pg ? sql`generate_series(0, 11) as k(n)` : sql`bench_k k`;
@@ -198,6 +199,42 @@ export async function loadStore(store: Store, n: number, regions: readonly strin
   // Statistics for the planners (SQLite: sampled, or ANALYZE would read every index in full).
   if (store.sqlite) store.sqlite.pragma('analysis_limit = 2000');
   await sql`analyze`.execute(db);
+}
+
+/**
+ * The raw observations a year of daily collection leaves (one per channel and day, as `channel_daily`'s
+ * observed rows): the ingest comparison writes into the table as large as the product keeps it, not an empty
+ * one. Loaded in key order with the secondary index built afterwards; on PostgreSQL unlogged like
+ * `channel_daily` (the raw loop and the product path write into the same tables).
+ */
+async function loadObservationHistory(store: Store): Promise<void> {
+  const db = store.db;
+  const pg = store.dialect === 'postgres';
+  await sql`drop index observations_channel_time_idx`.execute(db);
+  if (pg) {
+    await sql`alter table observations set unlogged`.execute(db);
+    await sql`alter table observations drop constraint observations_pk`.execute(db);
+    await sql`alter table observations drop constraint if exists observations_channel_id_fkey`.execute(db);
+  }
+  await sql`
+    insert into observations (channel_id, source, bucket, observed_at, subscribers, messages_count)
+    select channel_id, 'bot_api', observed_at - observed_at % 3600000, observed_at, subscribers, null
+    from channel_daily order by channel_id, day`.execute(db);
+  if (pg) {
+    await db.connection().execute(async (conn) => {
+      await sql`set maintenance_work_mem = '1GB'`.execute(conn);
+      await sql`alter table observations add constraint observations_pk primary key (channel_id, source, bucket)`.execute(
+        conn,
+      );
+      await sql`create index observations_channel_time_idx on observations (channel_id, observed_at)`.execute(
+        conn,
+      );
+    });
+  } else {
+    await sql`create index observations_channel_time_idx on observations (channel_id, observed_at)`.execute(
+      db,
+    );
+  }
 }
 
 /** Rows, Σ subscribers and Σ observed_at mod 1 000 003 of channel_daily: equal in every engine. */

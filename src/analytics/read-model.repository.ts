@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { chunkForInsert } from '../store/dialect.ts';
+import { insertRows } from '../store/bulk-insert.ts';
 import { freshFromSql } from '../store/migrations/2026-11-29T0200_rating_aggregates.ts';
 import type { DB, Flag } from '../store/schema.ts';
 import { dayFromNumber, dayNumber, moscowDay } from './calendar.ts';
@@ -158,8 +158,8 @@ export async function applyDailyPoints(db: Db, points: Map<number, Map<string, D
     }
   }
 
-  for (const chunk of chunkForInsert(db, upserts)) {
-    await db
+  await insertRows(db, 'channel_daily', upserts, (chunk) =>
+    db
       .insertInto('channel_daily')
       .values(chunk)
       .onConflict((oc) =>
@@ -168,9 +168,8 @@ export async function applyDailyPoints(db: Db, points: Map<number, Map<string, D
           carried: eb.ref('excluded.carried'),
           observed_at: eb.ref('excluded.observed_at'),
         })),
-      )
-      .execute();
-  }
+      ),
+  );
   await applyRegionDeltas(db, deltas.values());
 }
 

@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { chunkForInsert } from '../store/dialect.ts';
+import { insertRows } from '../store/bulk-insert.ts';
 import type { DB } from '../store/schema.ts';
 import { dayFromNumber } from './calendar.ts';
 
@@ -99,8 +99,8 @@ export class RegionDeltas {
 
 /** Writes the differences (multi-row upserts). */
 export async function applyRegionDeltas(db: Db, deltas: readonly RegionDelta[]): Promise<void> {
-  for (const chunk of chunkForInsert(db, [...deltas])) {
-    await db
+  await insertRows(db, 'region_daily', deltas, (chunk) =>
+    db
       .insertInto('region_daily')
       .values(chunk)
       .onConflict((oc) =>
@@ -115,7 +115,6 @@ export async function applyRegionDeltas(db: Db, deltas: readonly RegionDelta[]):
             or excluded.max_observed_at > region_daily.max_observed_at
             then excluded.max_observed_at else region_daily.max_observed_at end`,
         }),
-      )
-      .execute();
-  }
+      ),
+  );
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { applyDailyPoints, type DailyPoint, moscowDayOf } from '../analytics/read-model.repository.ts';
 import { applyPostActivity } from '../analytics/region-activity.repository.ts';
+import { insertRows } from '../store/bulk-insert.ts';
 import { chunkForInsert } from '../store/dialect.ts';
 import type { DB, NewObservation } from '../store/schema.ts';
 
@@ -52,23 +53,22 @@ export async function writeObservations(trx: Db, inputs: ObservationInput[]): Pr
   }));
   const points = new Map<number, Map<string, DailyPoint>>();
   let inserted = 0;
-  for (const chunk of chunkForInsert(trx, rows)) {
-    const stored = await trx
+  const stored = await insertRows(trx, 'observations', rows, (chunk) =>
+    trx
       .insertInto('observations')
       .values(chunk)
       .onConflict((oc) => oc.columns(['channel_id', 'source', 'bucket']).doNothing())
-      .returning(['channel_id', 'observed_at', 'subscribers'])
-      .execute();
-    inserted += stored.length;
-    for (const o of stored) {
-      const day = moscowDayOf(o.observed_at);
-      const days = points.get(o.channel_id) ?? new Map<string, DailyPoint>();
-      const current = days.get(day);
-      if (!current || o.observed_at >= current.observedAt) {
-        days.set(day, { subscribers: o.subscribers, observedAt: o.observed_at });
-      }
-      points.set(o.channel_id, days);
+      .returning(['channel_id', 'observed_at', 'subscribers']),
+  );
+  inserted += stored.length;
+  for (const o of stored) {
+    const day = moscowDayOf(o.observed_at);
+    const days = points.get(o.channel_id) ?? new Map<string, DailyPoint>();
+    const current = days.get(day);
+    if (!current || o.observed_at >= current.observedAt) {
+      days.set(day, { subscribers: o.subscribers, observedAt: o.observed_at });
     }
+    points.set(o.channel_id, days);
   }
   await applyDailyPoints(trx, points);
   return { inserted };

@@ -72,11 +72,31 @@ export function openStore(databaseUrl: string, options: OpenStoreOptions = {}): 
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 10000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const close = async () => {
     await db.destroy();
     // Kysely closes the handle only if it ever ran a query; a store opened for a backup may not have.
     if (sqlite.open) sqlite.close();
   };
   return { db, dialect: 'sqlite', location: path, sqlite, close };
+}
+
+/**
+ * The SQLite handle as Kysely sees it, with prepared statements kept: Kysely prepares every query anew, and
+ * for the few statements run thousands of times (the collector's and importer's writes, compiled once by
+ * store/bulk-insert.ts) preparing costs as much as running. Least recently used statements are dropped.
+ */
+function withStatementCache(sqlite: SQLite.Database, size = 200) {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string): SQLite.Statement {
+      let statement = statements.get(text);
+      if (statement) statements.delete(text);
+      else statement = sqlite.prepare(text);
+      statements.set(text, statement);
+      if (statements.size > size) statements.delete(statements.keys().next().value!);
+      return statement;
+    },
+  };
 }

@@ -7,6 +7,7 @@ import * as analytics from './migrations/2026-11-28T1800_analytics.ts';
 import * as anomalyFlags from './migrations/2026-11-28T1810_anomaly_flags.ts';
 import * as access from './migrations/2026-11-28T1900_access.ts';
 import * as ratingAggregates from './migrations/2026-11-29T0200_rating_aggregates.ts';
+import * as dailyClustering from './migrations/2026-11-29T0600_daily_clustering.ts';
 import type { DB } from './schema.ts';
 
 /**
@@ -21,6 +22,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28T1810_anomaly_flags': anomalyFlags,
   '2026-11-28T1900_access': access,
   '2026-11-29T0200_rating_aggregates': ratingAggregates,
+  '2026-11-29T0600_daily_clustering': dailyClustering,
 };
 
 class StaticProvider {
