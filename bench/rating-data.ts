@@ -41,6 +41,8 @@ const SUBSCRIBERS = (c: string, d: string) =>
   ` + ((${c} % 17) - 1) * ${d} + (${c} * 31 + ${d} * 17) % 13)`;
 const OBSERVED_AT = (c: string, d: string) =>
   `((cast(${FIRST_DAY_NUMBER} as bigint) + ${d}) * 86400000 - 10800000 + 72000000 + (${c} % 3600) * 1000)`;
+/** Start (epoch ms) of the first of the last 28 days, when the posts are published. */
+const POSTS_FROM = (FIRST_DAY_NUMBER + DAYS - 1 - 27) * 86_400_000 - 10_800_000;
 const EXISTS = (c: string, d: string) => `(${c} % 20 <> 0 OR ${d} >= 200)`;
 
 export function channelRow(c: number, regions: readonly string[]): NewChannel {
@@ -121,7 +123,7 @@ export async function loadStore(store: Store, n: number, regions: readonly strin
   await sql`create index channel_daily_day_idx on channel_daily (day)`.execute(db);
   await loadObservationHistory(store);
 
-  const lastStart = (FIRST_DAY_NUMBER + DAYS - 1 - 27) * 86_400_000 - 10_800_000;
+  const lastStart = POSTS_FROM;
   const k = pg ? sql`generate_series(0, 11) as k(n)` : sql`bench_k k`;
   await sql`
     insert into posts (channel_id, post_id, published_at, is_repost, url, text_length)
@@ -251,14 +253,23 @@ export async function loadDuckDb(
   await duck.run(
     `insert into regions values ${regions.map((r) => `('${r.code}', ${r.population ?? 'null'})`).join(',')}`,
   );
-  await duck.run(`create table channels (id integer primary key, region_code varchar, category varchar)`);
+  await duck.run(
+    `create table channels (id integer primary key, region_code varchar, category varchar, title varchar,
+      nickname varchar, municipality varchar, page_class varchar)`,
+  );
   const appender = await duck.createAppender('channels');
   const codes = regions.map((r) => r.code);
+  const text = (v: string | null | undefined) =>
+    v == null ? appender.appendNull() : appender.appendVarchar(v);
   for (let c = 1; c <= n; c++) {
     const row = channelRow(c, codes);
     appender.appendInteger(c);
     appender.appendVarchar(row.region_code!);
     appender.appendVarchar(row.category);
+    text(row.title);
+    text(row.nickname);
+    text(row.municipality);
+    text(row.page_class);
     appender.endRow();
   }
   appender.closeSync();
@@ -269,10 +280,16 @@ export async function loadDuckDb(
       cast(${OBSERVED_AT('c.id', 'd.n')} as bigint) as observed_at
     from channels c cross join range(0, ${DAYS}) d(n)
     where ${EXISTS('c.id', 'd.n')}`);
-  // Posting and page facts of each channel, by the generator's rules.
+  // Posting and page facts of each channel, by the generator's rules (what channel_state holds).
   await duck.run(`
     create table facts as select id as channel_id,
       id % 10 < 3 as posts_known, (id % 10 < 3 and (id % 7) * 2 / 4.0 >= 3) as active,
       id % 10 < 8 as page_checked, (id % 10 < 8 and id % 4 <> 0) as complete
     from channels`);
+  // The same posts as loadStore writes (publication instants only: what activity counts).
+  await duck.run(`
+    create table posts as select c.id as channel_id,
+      cast(${POSTS_FROM} + k.n * 86400000 + 43200000 as bigint) as published_at
+    from channels c join range(0, 12) k(n) on k.n < (c.id % 7) * 2
+    where c.id % 10 < 3`);
 }

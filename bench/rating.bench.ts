@@ -32,7 +32,14 @@ import { createLogger } from '../src/shared/logger.ts';
 import { openStore, type Store } from '../src/store/database.ts';
 import { migrateToLatest } from '../src/store/migrator.ts';
 import { CHECKSUM_SQL, LAST_DAY, loadDuckDb, loadStore } from './rating-data.ts';
-import { DUCK_DIALOG, DUCK_NETWORK, DUCK_SUMMARY, duckRows } from './rating-duck.ts';
+import {
+  compareSummary,
+  DUCK_DIALOG,
+  DUCK_NETWORK,
+  type DuckSummary,
+  duckRows,
+  duckSummary,
+} from './rating-duck.ts';
 import { type BenchResult, resultsTable } from './rating-report.ts';
 
 const scale = Number(testEnv('OHVAT_BENCH_SCALE') ?? '1');
@@ -197,7 +204,11 @@ function compare(ours: RatingResult, duck: { code: string; place: number; score:
 async function benchStore(
   name: 'sqlite' | 'postgres',
   regions: string[],
-  duck: { dialog: Awaited<ReturnType<typeof duckRows>>; network: Awaited<ReturnType<typeof duckRows>> },
+  duck: {
+    dialog: Awaited<ReturnType<typeof duckRows>>;
+    network: Awaited<ReturnType<typeof duckRows>>;
+    summary: DuckSummary;
+  },
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'ohvat-bench-rating-'));
   const schema = name === 'postgres' ? `bench_${randomBytes(4).toString('hex')}` : undefined;
@@ -238,6 +249,10 @@ async function benchStore(
         dialog: compare(await req('dialog-2025', 0)(), duck.dialog),
         network: compare(await req('network', 0)(), duck.network),
       },
+      summaryMatchesDuckDb: compareSummary(
+        await regionSummary(store.db, 'RU-MOW', { date: LAST_DAY }),
+        duck.summary,
+      ),
     };
     log(`${name}: ingest`);
     const ingestResult = await ingest(store, schema);
@@ -284,9 +299,13 @@ async function main(): Promise<void> {
     checksum: { n: Number(duckChecksum.n), s: Number(duckChecksum.s), t: Number(duckChecksum.t) },
     dialogMs: await median(() => duck.runAndReadAll(dialogSql)),
     networkMs: await median(() => duck.runAndReadAll(networkSql)),
-    regionSummaryMs: await median(() => duck.runAndReadAll(DUCK_SUMMARY(LAST_DAY, 'RU-MOW'))),
+    regionSummaryMs: await median(() => duckSummary(duck, LAST_DAY, 'RU-MOW')),
   };
-  const expected = { dialog: await duckRows(duck, dialogSql), network: await duckRows(duck, networkSql) };
+  const expected = {
+    dialog: await duckRows(duck, dialogSql),
+    network: await duckRows(duck, networkSql),
+    summary: await duckSummary(duck, LAST_DAY, 'RU-MOW'),
+  };
   duck.closeSync();
   instance.closeSync();
 

@@ -16,6 +16,7 @@ import {
 import type { RatingFlag } from './methodology.ts';
 import { activeChannels, type ChannelFacts } from './rating-inputs.repository.ts';
 import { type RegionMetrics, regionMetrics } from './region-metrics.ts';
+import { regionChannelRows } from './region-page.repository.ts';
 import { regionTotalsAt } from './region-totals.repository.ts';
 import { emptyTotals, metricsFromTotals } from './region-totals.ts';
 
@@ -25,12 +26,17 @@ import { emptyTotals, metricsFromTotals } from './region-totals.ts';
  * are read and the metrics computed channel by channel.
  */
 
+/** Days of the growth period of region figures (growth from the end of date − 30 to the end of date). */
+export const GROWTH_PERIOD_DAYS = 30;
+/** Posts a week from which a channel counts as active, unless a methodology says otherwise. */
+export const DEFAULT_ACTIVE_THRESHOLD = 3;
+
 export async function regionsFigures(
   ctx: InputContext,
   options: { periodStart: Day; activeThreshold?: number; withViews: boolean },
 ): Promise<{ metrics: RegionMetrics[]; flags: Record<string, RatingFlag[]> }> {
   const regions = await regionsWithPopulationAt(ctx.db, ctx.date);
-  const threshold = options.activeThreshold ?? 3;
+  const threshold = options.activeThreshold ?? DEFAULT_ACTIVE_THRESHOLD;
   if (!options.withViews) {
     const { totals, observedUntil } = await regionTotalsAt(ctx.db, ctx.source, ctx.flags, {
       date: ctx.date,
@@ -97,7 +103,7 @@ export async function regionFiguresAt(
     flags: await scopeFlagContext(db, date),
     used: [],
   };
-  const periodStart = addDays(date, -(options.periodDays ?? 30));
+  const periodStart = addDays(date, -(options.periodDays ?? GROWTH_PERIOD_DAYS));
   const { metrics } = await regionsFigures(ctx, {
     periodStart,
     withViews: false,
@@ -106,19 +112,27 @@ export async function regionFiguresAt(
   return { date, periodStart, metrics, observedUntil: maxObserved(ctx.used) };
 }
 
-/** The facts of one region's channels at `date` (for its summary: laggards, municipalities, breakdowns). */
+/**
+ * The facts of one region's channels at `date`, channel by channel (all of them, or those of `ids`, with the
+ * region's flags when already read): the reference road of region pages, and the one of channels whose values
+ * a confirmed anomaly flag corrects.
+ */
 export async function regionChannelFacts(
   db: Kysely<DB>,
   region: string,
   date: Day,
   periodStart: Day,
+  only: { ids: readonly number[]; flags: InputContext['flags'] } | null = null,
 ): Promise<ChannelFacts[]> {
   const ctx: InputContext = {
     db,
     source: readModelValues(db),
     date,
-    flags: await scopeFlagContext(db, date, { region }),
+    flags: only?.flags ?? (await scopeFlagContext(db, date, { region })),
     used: [],
   };
-  return factsOf(ctx, await activeChannels(db, { region }), periodStart);
+  const channels = only
+    ? await regionChannelRows(db, region, only.ids)
+    : await activeChannels(db, { region });
+  return factsOf(ctx, channels, periodStart);
 }
