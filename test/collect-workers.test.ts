@@ -108,13 +108,17 @@ describe('BullMQ workers', () => {
         else expect(s.last_error_kind).toMatch(/not_found|chat_removed|page_private|forbidden/);
       }
       expect(observed.size).toBeGreaterThan(150);
-      // The emulator's own count: never more than `rate` accepted in a second (+1 for arrival jitter at a
-      // second's edge), and it never had to refuse a request.
+      // The emulator's own count: it never had to refuse a request (its bucket holds `rate` and refills at
+      // `rate` a second, as MAX's limit), and no two neighbouring calendar seconds together took more than
+      // 2 × rate (+1 at each outer edge: on a busy machine a request paced for one second can arrive in the
+      // next, which is why a single calendar second may show rate + 2 while the pace is right).
       const stats = emulator.stats();
       const mine = Object.values(stats.tokens)[0]!;
-      const perSecond = Object.values(mine.perSecond).map((c) => c.accepted);
+      const counts = new Map(Object.entries(mine.perSecond).map(([s, c]) => [Number(s), c.accepted]));
       expect(mine.limited).toBe(0);
-      expect(Math.max(...perSecond)).toBeLessThanOrEqual(rate + 1);
+      for (const [second, accepted] of counts) {
+        expect(accepted + (counts.get(second + 1) ?? 0)).toBeLessThanOrEqual(2 * rate + 2);
+      }
       expect(mine.accepted).toBeGreaterThan(150);
     } finally {
       for (const w of workers) if (w.exitCode === null) w.kill('SIGTERM');
