@@ -6,7 +6,7 @@ import type { DayValue, ValueSource } from './daily-values.repository.ts';
 import { pageCompleteness } from './metrics.ts';
 import { profileOf } from './rating-inputs.repository.ts';
 import { AGGREGATED_ACTIVE_THRESHOLD, activeFromAggregate } from './region-activity.repository.ts';
-import { activeByRegion, type KnownAt, knownAt, regionCounters } from './region-aggregates.repository.ts';
+import { activeByRegion, type KnownAt, knownAt, regionCounterSums } from './region-aggregates.repository.ts';
 import { addChannel, emptyTotals, type RegionTotals } from './region-totals.ts';
 
 /**
@@ -57,7 +57,7 @@ export async function regionTotalsAt(
   const exact = source.kind === 'read_model';
   const aggregatedActivity = activeThreshold === AGGREGATED_ACTIVE_THRESHOLD;
   const [counters, atDate, atStart, active] = await Promise.all([
-    regionCounters(db),
+    regionCounterSums(db),
     exact ? knownAt(db, date) : Promise.resolve(new Map<string, KnownAt>()),
     exact ? knownAt(db, periodStart) : Promise.resolve(new Map<string, KnownAt>()),
     aggregatedActivity
@@ -69,18 +69,19 @@ export async function regionTotalsAt(
   const perChannel = new Set<string>();
   const pagesPerChannel = new Set<string>();
   const postsPerChannel = new Set<string>();
-  for (const c of counters) {
-    const t = totalsOf(totals, c.region_code);
-    if (c.channels > 0) {
-      t.channels += c.channels;
-      t.byCategory[c.category] = (t.byCategory[c.category] ?? 0) + c.channels;
-    }
+  for (const [code, c] of counters.regions) {
+    const t = totalsOf(totals, code);
     t.posting += c.posting;
     t.checked += c.checked;
     t.complete += c.complete;
-    if (c.removed > 0 || !exact) perChannel.add(c.region_code);
-    if (c.pages_unknown > 0) pagesPerChannel.add(c.region_code);
-    if (aggregatedActivity && (c.removed > 0 || c.posting_stale > 0)) postsPerChannel.add(c.region_code);
+    if (c.removed > 0 || !exact) perChannel.add(code);
+    if (c.pages_unknown > 0) pagesPerChannel.add(code);
+    if (aggregatedActivity && (c.removed > 0 || c.posting_stale > 0)) postsPerChannel.add(code);
+  }
+  for (const c of counters.channels) {
+    const t = totalsOf(totals, c.region_code);
+    t.channels += c.channels;
+    t.byCategory[c.category] = (t.byCategory[c.category] ?? 0) + c.channels;
   }
   for (const id of flags.confirmed.keys()) {
     const region = flags.regions.get(id);

@@ -61,7 +61,8 @@ async function rebuildSqliteTable(
 }
 
 async function regionIndexes(db: AnyDb, dayFirst: boolean): Promise<void> {
-  if (!dayFirst) await sql.raw('create index region_daily_day_idx on region_daily (day, category)').execute(db);
+  if (!dayFirst)
+    await sql.raw('create index region_daily_day_idx on region_daily (day, category)').execute(db);
   await sql.raw('create index region_daily_ending_idx on region_daily (day) where ending <> 0').execute(db);
 }
 
