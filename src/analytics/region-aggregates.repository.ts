@@ -21,13 +21,22 @@ export async function regionCounters(db: Kysely<DB>, category?: string): Promise
     region_code: r.region_code,
     category: r.category,
     channels: Number(r.channels),
+    ...counterValues(r),
+  }));
+}
+
+type Counter = 'removed' | 'posting' | 'checked' | 'complete' | 'pages_unknown' | 'posting_stale';
+
+/** The counters of a region_channels row or of its sums, as numbers (PostgreSQL returns sums as text). */
+function counterValues(r: Record<Counter, number | string | bigint>): Pick<RegionCounters, Counter> {
+  return {
     removed: Number(r.removed),
     posting: Number(r.posting),
     checked: Number(r.checked),
     complete: Number(r.complete),
     pages_unknown: Number(r.pages_unknown),
     posting_stale: Number(r.posting_stale),
-  }));
+  };
 }
 
 /** Per region, the register counters summed over its categories, and its channels per category. */
@@ -65,19 +74,7 @@ export async function regionCounterSums(db: Kysely<DB>): Promise<RegionCounterSu
       .execute(),
   ]);
   return {
-    regions: new Map(
-      sums.map((r) => [
-        r.region_code,
-        {
-          removed: Number(r.removed),
-          posting: Number(r.posting),
-          checked: Number(r.checked),
-          complete: Number(r.complete),
-          pages_unknown: Number(r.pages_unknown),
-          posting_stale: Number(r.posting_stale),
-        },
-      ]),
-    ),
+    regions: new Map(sums.map((r) => [r.region_code, counterValues(r)])),
     channels: channels.map((r) => ({ ...r, channels: Number(r.channels) })),
   };
 }
