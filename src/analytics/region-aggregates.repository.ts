@@ -87,30 +87,21 @@ export interface KnownAt {
 }
 
 /**
- * region → channels whose value at `day` is known, from region_daily: rows of the day usable by the 14-day
- * rule (`fresh`) plus channels whose series ended during the 14 days before (`ending`: no row at the day, their
- * last row still holds). `observedUntil` is the latest observation among the groups read: when any value is
- * known it is the latest one used (a channel's daily observed_at never decreases with the day, and rows not
- * usable at the day are older than every usable one).
+ * The region_daily rows that say which channels' values are known at `day` (14-day rule): rows of the day
+ * (`fresh`: usable at the day) plus rows of the 14 days before whose channels' series ended there (`ending`:
+ * no row at the day, their last row still holds), as (region_code, n, s, t) — channels, Σ values, latest
+ * observation. `observedUntil` sums them up per region: when any value is known it is the latest one used
+ * (a channel's daily observed_at never decreases with the day, and rows not usable at the day are older than
+ * every usable one).
  */
-export async function knownAt(db: Kysely<DB>, day: Day, category?: string): Promise<Map<string, KnownAt>> {
+function knownRows(db: Kysely<DB>, day: Day, category?: string) {
   let atDay = db
     .selectFrom('region_daily')
-    .select((eb) => [
-      'region_code',
-      eb.fn.sum<number>('fresh').as('n'),
-      eb.fn.sum<number>('fresh_subscribers').as('s'),
-      eb.fn.max('max_observed_at').as('t'),
-    ])
+    .select(['region_code', 'fresh as n', 'fresh_subscribers as s', 'max_observed_at as t'])
     .where('day', '=', day);
   let tails = db
     .selectFrom('region_daily')
-    .select((eb) => [
-      'region_code',
-      eb.fn.sum<number>('ending').as('n'),
-      eb.fn.sum<number>('ending_subscribers').as('s'),
-      eb.fn.max('max_observed_at').as('t'),
-    ])
+    .select(['region_code', 'ending as n', 'ending_subscribers as s', 'max_observed_at as t'])
     // Matches the partial index region_daily_ending_idx.
     .where(sql<boolean>`ending <> 0`)
     .where('day', '>=', addDays(day, -STALE_DAYS))
@@ -119,20 +110,95 @@ export async function knownAt(db: Kysely<DB>, day: Day, category?: string): Prom
     atDay = atDay.where('category', '=', category);
     tails = tails.where('category', '=', category);
   }
-  const [a, b] = await Promise.all([
-    atDay.groupBy('region_code').execute(),
-    tails.groupBy('region_code').execute(),
-  ]);
-  const out = new Map<string, KnownAt>();
-  for (const r of [...a, ...b]) {
-    const k = out.get(r.region_code) ?? { known: 0, subscribers: 0, observedUntil: null };
-    k.known += Number(r.n ?? 0);
-    k.subscribers += Number(r.s ?? 0);
-    const t = r.t === null || r.t === undefined ? null : Number(r.t);
-    if (t !== null && (k.observedUntil === null || t > k.observedUntil)) k.observedUntil = t;
-    out.set(r.region_code, k);
-  }
-  return out;
+  return db
+    .selectFrom(atDay.unionAll(tails).as('k'))
+    .select((eb) => [
+      'k.region_code',
+      eb.fn.sum<number>('k.n').as('known'),
+      eb.fn.sum<number>('k.s').as('subscribers'),
+      eb.fn.max('k.t').as('observed_until'),
+    ])
+    .groupBy('k.region_code');
+}
+
+/** A region's channels with a value at a day (14-day rule), Σ of those values and the latest observation. */
+export interface KnownAt {
+  known: number;
+  subscribers: number;
+  observedUntil: number | null;
+}
+
+const knownOf = (r: {
+  known: number | string | null;
+  subscribers: number | string | null;
+  observed_until: number | string | bigint | null;
+}): KnownAt => ({
+  known: Number(r.known ?? 0),
+  subscribers: Number(r.subscribers ?? 0),
+  observedUntil: r.observed_until === null ? null : Number(r.observed_until),
+});
+
+/** region → channels whose value at `day` is known (see knownRows), from region_daily. */
+export async function knownAt(db: Kysely<DB>, day: Day, category?: string): Promise<Map<string, KnownAt>> {
+  const rows = await knownRows(db, day, category).execute();
+  return new Map(rows.map((r) => [r.region_code, knownOf(r)]));
+}
+
+/** Every region with its population at a day and, for one category, its counters and known values. */
+export interface RegionCategoryAt {
+  code: string;
+  name_ru: string;
+  /** Population valid at the day (the latest figure with as_of ≤ day); null when none. */
+  population: number | null;
+  /** Channels of the category in the register (not removed) and removed ones still counted in region_daily. */
+  channels: number;
+  removed: number;
+  known: KnownAt;
+}
+
+/**
+ * What a rating of one category's channels per region reads, in one statement of 89 rows: each region (by
+ * code) with its population at `day`, its `region_channels` counters and the known values at `day` (the same
+ * figures as regionsWithPopulationAt, regionCounters and knownAt give, which would be five reads).
+ */
+export async function regionCategoryAt(
+  db: Kysely<DB>,
+  day: Day,
+  category: string,
+): Promise<RegionCategoryAt[]> {
+  const rows = await db
+    .selectFrom('regions as r')
+    .leftJoin('region_channels as rc', (j) =>
+      j.onRef('rc.region_code', '=', 'r.code').on('rc.category', '=', category),
+    )
+    .leftJoin(knownRows(db, day, category).as('k'), 'k.region_code', 'r.code')
+    .select((eb) => [
+      'r.code',
+      'r.name_ru',
+      eb
+        .selectFrom('region_population as p')
+        .select('p.population')
+        .whereRef('p.region_code', '=', 'r.code')
+        .where('p.as_of', '<=', day)
+        .orderBy('p.as_of', 'desc')
+        .limit(1)
+        .as('population'),
+      'rc.channels',
+      'rc.removed',
+      'k.known',
+      'k.subscribers',
+      'k.observed_until',
+    ])
+    .orderBy('r.code')
+    .execute();
+  return rows.map((r) => ({
+    code: r.code,
+    name_ru: r.name_ru,
+    population: r.population === null ? null : Number(r.population),
+    channels: Number(r.channels ?? 0),
+    removed: Number(r.removed ?? 0),
+    known: knownOf(r),
+  }));
 }
 
 /**
