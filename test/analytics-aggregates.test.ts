@@ -9,6 +9,7 @@ import { computeRating } from '../src/analytics/rating.service.ts';
 import { buildRatingInputs } from '../src/analytics/rating-inputs.service.ts';
 import { ratingScope } from '../src/analytics/rating-scope.ts';
 import { rebuildRegionActivity } from '../src/analytics/region-activity.repository.ts';
+import { regionCounterSums } from '../src/analytics/region-aggregates.repository.ts';
 import { regionChannelFacts } from '../src/analytics/region-figures.service.ts';
 import { regionTotalsAt, totalsFromFacts } from '../src/analytics/region-totals.repository.ts';
 import { ensureChannelStates, saveChannelStates } from '../src/collect/channel-state.repository.ts';
@@ -140,5 +141,48 @@ describeEachDialect('aggregates equal the channel-by-channel figures', (store) =
     expect(await activity()).toEqual(kept);
     const rating = await computeRating(db, { methodology: 'network', date: D });
     expect(rating.rows).toHaveLength(89);
+  });
+});
+
+describeEachDialect('register counters per region', (store) => {
+  it('give channels per category from the pivot, and from the rows when a stored category is off the list', async () => {
+    const { db } = store();
+    await addChannel(db, { region: 'RU-BA', category: 'school' });
+    await addChannel(db, { region: 'RU-BA', category: 'school' });
+    await addChannel(db, { region: 'RU-BA' });
+    await addChannel(db, { region: 'RU-TA', category: 'culture' });
+    const sorted = (rows: { region_code: string; category: string; channels: number }[]) =>
+      [...rows].sort((a, b) =>
+        `${a.region_code}${a.category}`.localeCompare(`${b.region_code}${b.category}`),
+      );
+    const listed = await regionCounterSums(db);
+    expect(sorted(listed.channels)).toEqual([
+      { region_code: 'RU-BA', category: 'regional_government', channels: 1 },
+      { region_code: 'RU-BA', category: 'school', channels: 2 },
+      { region_code: 'RU-TA', category: 'culture', channels: 1 },
+    ]);
+    // A category no longer in the register's list (e.g. left by an older version) is still counted.
+    await db
+      .insertInto('region_channels')
+      .values({
+        region_code: 'RU-TA',
+        category: 'retired_category',
+        channels: 4,
+        removed: 0,
+        posting: 0,
+        checked: 0,
+        complete: 0,
+        pages_unknown: 0,
+        posting_stale: 0,
+      })
+      .execute();
+    const all = await regionCounterSums(db);
+    expect(sorted(all.channels)).toEqual([
+      { region_code: 'RU-BA', category: 'regional_government', channels: 1 },
+      { region_code: 'RU-BA', category: 'school', channels: 2 },
+      { region_code: 'RU-TA', category: 'culture', channels: 1 },
+      { region_code: 'RU-TA', category: 'retired_category', channels: 4 },
+    ]);
+    expect(all.regions.get('RU-BA')).toEqual(listed.regions.get('RU-BA'));
   });
 });
