@@ -23,15 +23,13 @@ export async function regionsWithPopulationAt(db: Db, date: string): Promise<Reg
   return db
     .selectFrom('regions as r')
     .leftJoin('region_population as p', (j) =>
-      j
-        .onRef('p.region_code', '=', 'r.code')
-        .on('p.as_of', '=', (eb) =>
-          eb
-            .selectFrom('region_population as q')
-            .select((q) => q.fn.max('q.as_of').as('as_of'))
-            .whereRef('q.region_code', '=', 'r.code')
-            .where('q.as_of', '<=', date),
-        ),
+      j.onRef('p.region_code', '=', 'r.code').on('p.as_of', '=', (eb) =>
+        eb
+          .selectFrom('region_population as q')
+          .select((q) => q.fn.max('q.as_of').as('as_of'))
+          .whereRef('q.region_code', '=', 'r.code')
+          .where('q.as_of', '<=', date),
+      ),
     )
     .selectAll('r')
     .select(['p.population', 'p.as_of as population_as_of', 'p.source as population_source'])
