@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { insertChannel, listChannels, searchTextOf } from '../src/register/channel.repository.ts';
 import {
@@ -40,6 +41,15 @@ describeEachDialect('store', (store) => {
       population: 13_274_285,
       population_as_of: '2025-01-01',
     });
+  });
+
+  it('runs PostgreSQL sessions without JIT compilation (on every pooled connection)', async () => {
+    const current = store();
+    if (current.dialect !== 'postgres') return;
+    const settings = await Promise.all(
+      [1, 2, 3].map(() => sql<{ jit: string }>`show jit`.execute(current.db)),
+    );
+    expect(settings.map((r) => r.rows[0]?.jit)).toEqual(['off', 'off', 'off']);
   });
 
   it('uses the population figure valid at the date and keeps history', async () => {
