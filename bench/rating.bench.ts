@@ -14,7 +14,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -24,11 +23,9 @@ import { moscowDayStart } from '../src/analytics/calendar.ts';
 import { overview } from '../src/analytics/overview.service.ts';
 import { computeRating, type RatingResult } from '../src/analytics/rating.service.ts';
 import { clearFiguresCache, regionSummary } from '../src/analytics/region-summary.service.ts';
-import { buildServer } from '../src/api/server.ts';
 import { recordObservations } from '../src/collect/observation.repository.ts';
-import { parseConfig, testEnv } from '../src/config/config.ts';
+import { testEnv } from '../src/config/config.ts';
 import { regionsWithPopulationAt } from '../src/register/region.repository.ts';
-import { createLogger } from '../src/shared/logger.ts';
 import { openStore, type Store } from '../src/store/database.ts';
 import { migrateToLatest } from '../src/store/migrator.ts';
 import { CHECKSUM_SQL, LAST_DAY, loadDuckDb, loadStore } from './rating-data.ts';
@@ -77,26 +74,11 @@ async function median(work: () => Promise<unknown>): Promise<number> {
 }
 const log = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
 
-async function serveMode(url: string, schema: string | undefined): Promise<void> {
-  const store = openStore(url, schema ? { schema } : {});
-  const ctx = { config: parseConfig({}), store, logger: createLogger('silent'), close: () => store.close() };
-  const app = await buildServer(ctx, {
-    logger: false,
-    trustedPrincipal: { kind: 'system', id: null, name: 'bench', role: 'admin', regions: [] },
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  process.stdout.write(`${(app.server.address() as AddressInfo).port}\n`);
-}
-
 /** Starts a server process on the database, sends the dashboard's requests, returns its peak RSS and times. */
 async function serverPeak(url: string, schema: string | undefined) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'bench/rating.bench.ts', 'serve', url, schema ?? ''],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/rating-server.ts', url, schema ?? ''], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<string>((resolve) =>
     child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())),
   );
@@ -337,5 +319,4 @@ async function main(): Promise<void> {
   writeResults(result);
 }
 
-if (process.argv[2] === 'serve') await serveMode(process.argv[3]!, process.argv[4] || undefined);
-else await main();
+await main();

@@ -209,7 +209,8 @@ export interface Mover {
 
 /**
  * Channels with the largest subscriber gains and losses from the end of `from` to the end of `to` (each list
- * by change, then id): one pass over the channels' two days, both rankings by window functions.
+ * by change, then id; gains only among increases, losses among decreases): one statement of two top-N reads
+ * over the channels' two days — the database keeps `limit` rows per list instead of sorting every channel.
  */
 export async function topMovers(
   db: Db,
@@ -217,56 +218,72 @@ export async function topMovers(
   to: Day,
   limit = 10,
 ): Promise<{ up: Mover[]; down: Mover[] }> {
+  const change = sql<number>`d.end_value - d.start_value`;
+  // The channels' two days are read once; register texts are joined to the rows kept only.
   const rows = await db
-    .selectFrom((eb) =>
-      eb
-        .selectFrom('channel_daily as a')
-        .innerJoin('channel_daily as b', (join) =>
-          join.onRef('b.channel_id', '=', 'a.channel_id').on('b.day', '=', from),
-        )
-        .innerJoin('channels as c', 'c.id', 'a.channel_id')
-        .where('a.day', '=', to)
-        .where('c.status', '!=', 'removed')
-        .select((e) => [
-          'a.channel_id',
-          'c.title',
-          'c.nickname',
-          'c.region_code',
-          'c.category',
-          'b.subscribers as start',
-          'a.subscribers as end',
-          e('a.subscribers', '-', e.ref('b.subscribers')).as('change'),
-          sql<number>`row_number() over (order by a.subscribers - b.subscribers desc, a.channel_id)`.as('up'),
-          sql<number>`row_number() over (order by a.subscribers - b.subscribers asc, a.channel_id)`.as(
-            'down',
-          ),
-        ])
-        .as('m'),
+    .with(
+      (cte) => cte('d').materialized(),
+      (qb) =>
+        qb
+          .selectFrom('channel_daily as a')
+          .innerJoin('channel_daily as b', (join) =>
+            join.onRef('b.channel_id', '=', 'a.channel_id').on('b.day', '=', from),
+          )
+          .innerJoin('channels as r', 'r.id', 'a.channel_id')
+          .where('a.day', '=', to)
+          .where('r.status', '!=', 'removed')
+          .select(['a.channel_id', 'b.subscribers as start_value', 'a.subscribers as end_value']),
     )
-    .selectAll()
-    .where((eb) => eb.or([eb('up', '<=', limit), eb('down', '<=', limit)]))
+    .selectFrom((eb) => {
+      const side = (list: 'up' | 'down') =>
+        eb
+          .selectFrom((inner) =>
+            inner
+              .selectFrom('d')
+              .where(list === 'up' ? sql<boolean>`${change} > 0` : sql<boolean>`${change} < 0`)
+              .select([sql<string>`${list}`.as('list'), 'd.channel_id', 'd.start_value', 'd.end_value'])
+              .orderBy(change, list === 'up' ? 'desc' : 'asc')
+              .orderBy('d.channel_id')
+              .limit(limit)
+              .as('s'),
+          )
+          .selectAll();
+      return side('up').unionAll(side('down')).as('m');
+    })
+    .innerJoin('channels as c', 'c.id', 'm.channel_id')
+    .select([
+      'm.list',
+      'm.channel_id',
+      'c.title',
+      'c.nickname',
+      'c.region_code',
+      'c.category',
+      'm.start_value as start',
+      'm.end_value as end',
+    ])
     .execute();
-  const movers = rows.map((r) => ({
-    mover: {
-      channel_id: r.channel_id,
-      title: r.title,
-      nickname: r.nickname,
-      region_code: r.region_code,
-      category: r.category,
-      start: Number(r.start),
-      end: Number(r.end),
-      change: Number(r.change),
-      percent: Number(r.start) === 0 ? null : ((Number(r.end) - Number(r.start)) / Number(r.start)) * 100,
-    },
-    up: Number(r.up),
-    down: Number(r.down),
-  }));
-  const pick = (key: 'up' | 'down', keep: (m: Mover) => boolean) =>
-    movers
-      .filter((m) => m[key] <= limit && keep(m.mover))
-      .sort((x, y) => x[key] - y[key])
-      .map((m) => m.mover);
-  return { up: pick('up', (m) => m.change > 0), down: pick('down', (m) => m.change < 0) };
+  const pick = (list: 'up' | 'down') =>
+    rows
+      .filter((r) => r.list === list)
+      .map((r): Mover => {
+        const start = Number(r.start);
+        const end = Number(r.end);
+        return {
+          channel_id: r.channel_id,
+          title: r.title,
+          nickname: r.nickname,
+          region_code: r.region_code,
+          category: r.category,
+          start,
+          end,
+          change: end - start,
+          percent: start === 0 ? null : ((end - start) / start) * 100,
+        };
+      })
+      .sort(
+        (x, y) => (list === 'up' ? y.change - x.change : x.change - y.change) || x.channel_id - y.channel_id,
+      );
+  return { up: pick('up'), down: pick('down') };
 }
 
 /** Channels in the register (not removed) by region, category and page class. */
