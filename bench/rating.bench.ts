@@ -55,8 +55,9 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 }
 /**
  * Median time of `work` in a steady state, the same way for DuckDB and for ours: warm-up runs (at least one,
- * up to 20 within half a second: compiled code and caches as a running server has them), then timed runs —
- * at least three, more (up to 51) while they fit in a second.
+ * up to 200 within two seconds: V8 optimises a function only after many calls, and a running server has its
+ * code optimised and its caches warm), then timed runs — at least three, more (up to 101) while they fit in two
+ * seconds.
  */
 async function median(work: () => Promise<unknown>): Promise<number> {
   const warm = performance.now();
@@ -64,10 +65,10 @@ async function median(work: () => Promise<unknown>): Promise<number> {
   do {
     await work();
     n++;
-  } while (n < 20 && performance.now() - warm < 500);
+  } while (n < 200 && performance.now() - warm < 2000);
   const times: number[] = [];
   const start = performance.now();
-  while (times.length < 3 || (times.length < 51 && performance.now() - start < 1000)) {
+  while (times.length < 3 || (times.length < 101 && performance.now() - start < 2000)) {
     times.push((await timed(work)).ms);
   }
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;

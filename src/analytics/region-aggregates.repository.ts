@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { CATEGORIES } from '../register/categories.ts';
+import { populationAt } from '../register/region.repository.ts';
 import type { DB, RegionChannelsTable } from '../store/schema.ts';
 import { addDays, type Day, moscowDayStart } from './calendar.ts';
 import { STALE_DAYS } from './daily-values.repository.ts';
@@ -184,17 +185,11 @@ export async function regionCategoryAt(
       j.onRef('rc.region_code', '=', 'r.code').on('rc.category', '=', category),
     )
     .leftJoin(knownRows(db, day, category).as('k'), 'k.region_code', 'r.code')
-    .select((eb) => [
+    .leftJoin(populationAt(db, day).as('p'), 'p.region_code', 'r.code')
+    .select([
       'r.code',
       'r.name_ru',
-      eb
-        .selectFrom('region_population as p')
-        .select('p.population')
-        .whereRef('p.region_code', '=', 'r.code')
-        .where('p.as_of', '<=', day)
-        .orderBy('p.as_of', 'desc')
-        .limit(1)
-        .as('population'),
+      'p.population',
       'rc.channels',
       'rc.removed',
       'k.known',

@@ -18,19 +18,31 @@ export async function findRegion(db: Db, code: string): Promise<Region | undefin
 }
 
 /** Population valid at `date` (the latest figure with as_of ≤ date) for every region; null where none. */
+/**
+ * The population figure valid at `date` of every region that has one (the latest with as_of ≤ date), as a
+ * subquery to join on region_code: (region_code, population, as_of, source).
+ */
+export function populationAt(db: Db, date: string) {
+  return db
+    .selectFrom('region_population as p')
+    .innerJoin(
+      (eb) =>
+        eb
+          .selectFrom('region_population')
+          .select((q) => ['region_code', q.fn.max('as_of').as('as_of')])
+          .where('as_of', '<=', date)
+          .groupBy('region_code')
+          .as('latest'),
+      (j) => j.onRef('latest.region_code', '=', 'p.region_code').onRef('latest.as_of', '=', 'p.as_of'),
+    )
+    .select(['p.region_code', 'p.population', 'p.as_of', 'p.source']);
+}
+
 export async function regionsWithPopulationAt(db: Db, date: string): Promise<RegionWithPopulation[]> {
   // One statement: each region joined with its latest figure not after the date.
   return db
     .selectFrom('regions as r')
-    .leftJoin('region_population as p', (j) =>
-      j.onRef('p.region_code', '=', 'r.code').on('p.as_of', '=', (eb) =>
-        eb
-          .selectFrom('region_population as q')
-          .select((q) => q.fn.max('q.as_of').as('as_of'))
-          .whereRef('q.region_code', '=', 'r.code')
-          .where('q.as_of', '<=', date),
-      ),
-    )
+    .leftJoin(populationAt(db, date).as('p'), 'p.region_code', 'r.code')
     .selectAll('r')
     .select(['p.population', 'p.as_of as population_as_of', 'p.source as population_source'])
     .orderBy('r.code')
