@@ -190,10 +190,23 @@ for (const dialect of DASHBOARD_DIALECTS) {
       await visitor.page.goto(`${publicServer.url}/channels/${channel.id}`);
       const visitorCard = visitor.page.getByTestId('flag-card').filter({ hasText: 'Всплеск' });
       await expect.poll(() => visitorCard.count(), { timeout: 20_000 }).toBe(1);
-      await visitorCard.getByLabel('Комментарий (обязателен)').fill('Проверено: закупка рекламы');
+      // The page settles first (who is signed in, the summary): a re-render would drop a comment typed earlier.
+      await visitor.page.waitForLoadState('networkidle');
+      const comment = visitorCard.getByLabel('Комментарий (обязателен)');
+      await comment.fill('Проверено: закупка рекламы');
+      await expect.poll(() => comment.inputValue()).toBe('Проверено: закупка рекламы');
       await visitorCard.getByRole('button', { name: 'Подтвердить аномалию' }).click();
       await expect
-        .poll(() => visitorCard.getByTestId('flag-error').textContent())
+        .poll(
+          () =>
+            visitorCard
+              .getByTestId('flag-error')
+              .textContent({ timeout: 1_000 })
+              .catch(() => null),
+          {
+            timeout: 20_000,
+          },
+        )
         .toContain('войдите в систему');
 
       const { page, problems } = await open(`/channels/${channel.id}`);
