@@ -12,20 +12,8 @@ import { STALE_DAYS } from './daily-values.repository.ts';
  * a region's totals and when the per-channel path is taken instead.
  */
 
-/** One row of `region_channels`. */
+/** One row of `region_channels`: register and channel-state counters of a region and category. */
 export type RegionCounters = Selectable<RegionChannelsTable>;
-
-export async function regionCounters(db: Kysely<DB>, category?: string): Promise<RegionCounters[]> {
-  let q = db.selectFrom('region_channels').selectAll();
-  if (category) q = q.where('category', '=', category);
-  const rows = await q.execute();
-  return rows.map((r) => ({
-    region_code: r.region_code,
-    category: r.category,
-    channels: Number(r.channels),
-    ...counterValues(r),
-  }));
-}
 
 type Counter = 'removed' | 'posting' | 'checked' | 'complete' | 'pages_unknown' | 'posting_stale';
 
@@ -49,7 +37,7 @@ export interface RegionCounterSums {
 }
 
 /**
- * The same counters as `regionCounters()` for every region, read as one row per region: the counters' sums,
+ * The `region_channels` counters of every region, read as one row per region: the counters' sums,
  * the channels in all and per category of the register's closed list as columns — 89 rows instead of one per
  * region and category (building result rows is most of the cost of reading a few hundred rows). Should a
  * stored category be outside the list (the pivot does not add up to the total), the channels per category are
@@ -172,7 +160,7 @@ export interface RegionCategoryAt {
 /**
  * What a rating of one category's channels per region reads, in one statement of 89 rows: each region (by
  * code) with its population at `day`, its `region_channels` counters and the known values at `day` (the same
- * figures as regionsWithPopulationAt, regionCounters and knownAt give, which would be five reads).
+ * figures as regionsWithPopulationAt, the region_channels row and knownAt give, which would be several reads).
  */
 export async function regionCategoryAt(
   db: Kysely<DB>,
