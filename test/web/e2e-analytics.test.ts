@@ -111,6 +111,32 @@ for (const dialect of DASHBOARD_DIALECTS) {
       expect(problems).toEqual([]);
     });
 
+    it('rating: the date field shows and takes ДД.ММ.ГГГГ whatever the browser locale', async () => {
+      const { page, problems } = await open('/rating');
+      const field = page.getByLabel('Дата рейтинга');
+      const ru = (day: string) => day.split('-').reverse().join('.');
+      await expect.poll(() => field.inputValue(), { timeout: 20_000 }).toBe(ru(seeded.lastDay));
+      // 31 February is not a day: the field says so and the rating stays as it is.
+      await field.fill('31.02.2025');
+      await field.press('Enter');
+      await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
+      expect(await page.getByRole('alert').filter({ hasText: 'ДД.ММ.ГГГГ' }).count()).toBe(1);
+      expect(new URL(page.url()).searchParams.get('date')).toBeNull();
+      // A week earlier, typed the Russian way.
+      const earlier = new Date(Date.parse(`${seeded.lastDay}T00:00:00Z`) - 7 * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+      await field.fill(ru(earlier));
+      await field.press('Enter');
+      await expect.poll(() => new URL(page.url()).searchParams.get('date')).toBe(earlier);
+      await expect
+        .poll(() => page.getByTestId('rating-as-of').textContent())
+        .toContain(`Рейтинг на ${ru(earlier)}`);
+      expect(await field.inputValue()).toBe(ru(earlier));
+      expect(await field.getAttribute('aria-invalid')).toBe('false');
+      expect(problems).toEqual([]);
+    });
+
     it('rating: switching the methodology changes the table, its description and the URL', async () => {
       const { page, problems } = await open('/rating');
       const rows = page.getByTestId('rating-table').locator('tbody tr');

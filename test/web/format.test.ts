@@ -4,9 +4,11 @@ import {
   formatCompact,
   formatDate,
   formatDateTime,
+  formatDayInput,
   formatNumber,
   formatPercent,
   NO_VALUE,
+  parseDayInput,
 } from '../../src/web/client/format.ts';
 
 const NBSP = '\u00a0';
@@ -61,6 +63,39 @@ describe('format (Russian first)', () => {
         const text = formatNumber(n, 'ru');
         expect(text.replaceAll(NBSP, '').replace('\u2212', '-')).toBe(String(n));
       }),
+    );
+  });
+});
+
+describe('date fields', () => {
+  it('show a day as ДД.ММ.ГГГГ in Russian and ISO in English', () => {
+    expect(formatDayInput('2025-12-01', 'ru')).toBe('01.12.2025');
+    expect(formatDayInput('2025-12-01', 'en')).toBe('2025-12-01');
+    expect(formatDayInput('', 'ru')).toBe('');
+  });
+
+  it('take a day typed day first or as ISO, and refuse what is not a calendar day', () => {
+    expect(parseDayInput('01.12.2025')).toBe('2025-12-01');
+    expect(parseDayInput(' 1.2.2025 ')).toBe('2025-02-01');
+    expect(parseDayInput('01/12/2025')).toBe('2025-12-01');
+    expect(parseDayInput('2025-12-01')).toBe('2025-12-01');
+    expect(parseDayInput('29.02.2024')).toBe('2024-02-29');
+    expect(parseDayInput('')).toBeNull();
+    for (const bad of ['31.02.2025', '29.02.2025', '2025-13-01', '12.2025', 'вчера', '01.12.25']) {
+      expect(parseDayInput(bad)).toBeUndefined();
+    }
+  });
+
+  it('read back what they show, for any day', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1900-01-01'), max: new Date('2100-12-31'), noInvalidDate: true }),
+        (d) => {
+          const day = d.toISOString().slice(0, 10);
+          expect(parseDayInput(formatDayInput(day, 'ru'))).toBe(day);
+          expect(parseDayInput(formatDayInput(day, 'en'))).toBe(day);
+        },
+      ),
     );
   });
 });

@@ -105,3 +105,28 @@ export function formatDateTime(value: string | number | null | undefined, lang: 
         };
   return dateFormat(lang, options).format(date);
 }
+
+/** A day (YYYY-MM-DD) as typed in a date field: `01.12.2025` in Russian, ISO `2025-12-01` in English. */
+export function formatDayInput(day: string | null | undefined, lang: Lang): string {
+  if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return day ?? '';
+  return lang === 'ru' ? day.split('-').reverse().join('.') : day;
+}
+
+/**
+ * A day typed in a date field — `1.12.2025`, `01.12.2025`, `01/12/2025` (day first, as in Russia) or ISO
+ * `2025-12-01` — as YYYY-MM-DD; null for an empty field; undefined when it is not a calendar day.
+ */
+export function parseDayInput(text: string): string | null | undefined {
+  const value = text.trim();
+  if (value === '') return null;
+  const dayFirst = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(value);
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
+  const parts = dayFirst ? [dayFirst[3], dayFirst[2], dayFirst[1]] : iso ? [iso[1], iso[2], iso[3]] : null;
+  if (!parts) return undefined;
+  const [year, month, day] = parts.map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    return undefined;
+  }
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}

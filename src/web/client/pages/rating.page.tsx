@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { links, type Methodology, type PublishedRating, type RatingScopeKind } from '../api.ts';
+import { DayInput } from '../components/day-input.tsx';
 import { Link } from '../components/link.tsx';
 import { PrintButton, PrintHeader } from '../components/print-header.tsx';
 import { ScopeFilters, scopeLead, scopeOfKey, scopeTitle } from '../components/rating-scope.tsx';
@@ -274,13 +275,12 @@ export function RatingPage() {
           <label htmlFor={`${dateId}-d`} className="field__label">
             {t('rating.date')}
           </label>
-          <input
+          <DayInput
             id={`${dateId}-d`}
             name="date"
-            type="date"
-            className="input"
+            lang={lang}
             value={date ?? rating.data?.asOf ?? ''}
-            onChange={(event) => query.set({ date: event.target.value || null })}
+            onChange={(day) => query.set({ date: day })}
           />
         </div>
         <ScopeFilters
