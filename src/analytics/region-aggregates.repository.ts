@@ -90,10 +90,9 @@ export async function regionCounterSums(db: Kysely<DB>): Promise<RegionCounterSu
 /**
  * The region_daily rows that say which channels' values are known at `day` (14-day rule): rows of the day
  * (`fresh`: usable at the day) plus rows of the 14 days before whose channels' series ended there (`ending`:
- * no row at the day, their last row still holds), as (region_code, n, s, t) — channels, Σ values, latest
- * observation. `observedUntil` sums them up per region: when any value is known it is the latest one used
- * (a channel's daily observed_at never decreases with the day, and rows not usable at the day are older than
- * every usable one).
+ * no row at the day, their last row still holds), added up per region as (region_code, known, subscribers,
+ * observed_until). `observed_until`: when any value is known it is the latest one used (a channel's daily
+ * observed_at never decreases with the day, and rows not usable at the day are older than every usable one).
  */
 function knownRows(db: Kysely<DB>, day: Day, category?: string) {
   let atDay = db

@@ -17,7 +17,6 @@ export async function findRegion(db: Db, code: string): Promise<Region | undefin
   return db.selectFrom('regions').selectAll().where('code', '=', code.toUpperCase()).executeTakeFirst();
 }
 
-/** Population valid at `date` (the latest figure with as_of ≤ date) for every region; null where none. */
 /**
  * The population figure valid at `date` of every region that has one (the latest with as_of ≤ date), as a
  * subquery to join on region_code: (region_code, population, as_of, source).
@@ -38,6 +37,7 @@ export function populationAt(db: Db, date: string) {
     .select(['p.region_code', 'p.population', 'p.as_of', 'p.source']);
 }
 
+/** Population valid at `date` (the latest figure with as_of ≤ date) for every region; null where none. */
 export async function regionsWithPopulationAt(db: Db, date: string): Promise<RegionWithPopulation[]> {
   // One statement: each region joined with its latest figure not after the date.
   return db

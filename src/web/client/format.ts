@@ -108,7 +108,7 @@ export function formatDateTime(value: string | number | null | undefined, lang: 
 
 /** A day (YYYY-MM-DD) as typed in a date field: `01.12.2025` in Russian, ISO `2025-12-01` in English. */
 export function formatDayInput(day: string | null | undefined, lang: Lang): string {
-  if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return day ?? '';
+  if (!day || !DAY.test(day)) return day ?? '';
   return lang === 'ru' ? day.split('-').reverse().join('.') : day;
 }
 
