@@ -7,8 +7,10 @@ import {
   regionsWithPopulationAt,
   upsertPopulation,
 } from '../src/register/region.repository.ts';
+import { openStore } from '../src/store/database.ts';
 import { migrationStatus } from '../src/store/migrator.ts';
-import { describeEachDialect } from './helpers/stores.ts';
+import { executePrepared } from '../src/store/prepared.ts';
+import { describeEachDialect, PG_URL } from './helpers/stores.ts';
 
 function referencePopulationTotal(): number {
   const lines = readFileSync(new URL('../reference/regions.csv', import.meta.url), 'utf8')
@@ -50,6 +52,41 @@ describeEachDialect('store', (store) => {
       [1, 2, 3].map(() => sql<{ jit: string }>`show jit`.execute(current.db)),
     );
     expect(settings.map((r) => r.rows[0]?.jit)).toEqual(['off', 'off', 'off']);
+  });
+
+  it('runs statements marked as prepared under their name on PostgreSQL, and others as plain text', async () => {
+    const current = store();
+    const marked = current.db.selectFrom('regions').select('name_ru').where('code', '=', 'RU-MOW');
+    const text = marked.compile().sql;
+    await current.db.connection().execute(async (conn) => {
+      const first = await executePrepared(conn, marked);
+      const again = await executePrepared(conn, marked);
+      const plain = await conn.selectFrom('regions').select('name_ru').where('code', '=', 'RU-SPE').execute();
+      expect(first).toEqual([{ name_ru: 'Москва' }]);
+      expect(again).toEqual(first);
+      expect(plain).toEqual([{ name_ru: 'Санкт-Петербург' }]);
+      if (current.dialect !== 'postgres') return;
+      const { rows } = await sql<{ name: string; statement: string }>`
+        select name, statement from pg_prepared_statements`.execute(conn);
+      expect(rows).toEqual([{ name: expect.stringMatching(/^ohvat_[0-9a-f]{32}$/), statement: text }]);
+    });
+  });
+
+  it('sends marked statements as plain text when prepared statements are off (PostgreSQL)', async () => {
+    if (store().dialect !== 'postgres') return;
+    const plainStore = openStore(PG_URL!, { poolSize: 1, preparedStatements: false });
+    try {
+      const rows = await executePrepared(
+        plainStore.db,
+        plainStore.db.selectNoFrom(sql<number>`41 + 1`.as('n')),
+      );
+      expect(rows).toEqual([{ n: 42 }]);
+      const { rows: prepared } = await sql<{ n: number }>`
+        select count(*) as n from pg_prepared_statements`.execute(plainStore.db);
+      expect(prepared).toEqual([{ n: 0 }]);
+    } finally {
+      await plainStore.close();
+    }
   });
 
   it('uses the population figure valid at the date and keeps history', async () => {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
+import { executePrepared } from '../store/prepared.ts';
 import type { DB } from '../store/schema.ts';
 import type { AnomalyRule } from './anomaly.ts';
 import { type AnomalyOptions, detectAnomalies } from './anomaly.ts';
@@ -163,13 +164,15 @@ export async function scopeFlagContext(
 ): Promise<FlagContext & { regions: Map<number, string | null> }> {
   // Flags first (usually few or none), then their channels: a join led by the channels would read the
   // register (a quarter of a million rows) to find no flag.
-  const flagged = await db
-    .selectFrom('anomaly_flags')
-    .select('channel_id')
-    .distinct()
-    .where('day', '<=', date)
-    .where('status', '!=', 'dismissed')
-    .execute();
+  const flagged = await executePrepared(
+    db,
+    db
+      .selectFrom('anomaly_flags')
+      .select('channel_id')
+      .distinct()
+      .where('day', '<=', date)
+      .where('status', '!=', 'dismissed'),
+  );
   const rows: { channel_id: number; region_code: string | null }[] = [];
   for (let i = 0; i < flagged.length; i += 1000) {
     let q = db

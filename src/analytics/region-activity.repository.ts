@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { executePrepared } from '../store/prepared.ts';
 import type { DB } from '../store/schema.ts';
 import { type Day, dayFromNumber, dayNumber, moscowDay, moscowDayStart } from './calendar.ts';
 
@@ -150,11 +151,13 @@ export async function rebuildRegionActivity(db: AnyDb): Promise<void> {
 
 /** region → active channels at `day` (default threshold) from region_activity. */
 export async function activeFromAggregate(db: Db, day: Day): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('region_activity')
-    .select((eb) => ['region_code', eb.fn.sum<number>('active').as('n')])
-    .where('day', '=', day)
-    .groupBy('region_code')
-    .execute();
+  const rows = await executePrepared(
+    db,
+    db
+      .selectFrom('region_activity')
+      .select((eb) => ['region_code', eb.fn.sum<number>('active').as('n')])
+      .where('day', '=', day)
+      .groupBy('region_code'),
+  );
   return new Map(rows.map((r) => [r.region_code, Number(r.n)]));
 }

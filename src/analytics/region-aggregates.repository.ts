@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { CATEGORIES } from '../register/categories.ts';
 import { populationAt } from '../register/region.repository.ts';
+import { executePrepared } from '../store/prepared.ts';
 import type { DB, RegionChannelsTable } from '../store/schema.ts';
 import { addDays, type Day, moscowDayStart } from './calendar.ts';
 import { STALE_DAYS } from './daily-values.repository.ts';
@@ -45,7 +46,7 @@ export interface RegionCounterSums {
  */
 export async function regionCounterSums(db: Kysely<DB>): Promise<RegionCounterSums> {
   const codes = CATEGORIES.map((c) => c.code);
-  const rows = await db
+  const query = db
     .selectFrom('region_channels')
     .select((eb) => [
       'region_code',
@@ -63,8 +64,8 @@ export async function regionCounterSums(db: Kysely<DB>): Promise<RegionCounterSu
       ),
     ])
     .groupBy('region_code')
-    .orderBy('region_code')
-    .execute();
+    .orderBy('region_code');
+  const rows = await executePrepared(db, query);
   const regions = new Map(rows.map((r) => [r.region_code, counterValues(r)]));
   const channels: RegionCounterSums['channels'] = [];
   let listed = true;
@@ -140,7 +141,7 @@ const knownOf = (r: {
 
 /** region → channels whose value at `day` is known (see knownRows), from region_daily. */
 export async function knownAt(db: Kysely<DB>, day: Day, category?: string): Promise<Map<string, KnownAt>> {
-  const rows = await knownRows(db, day, category).execute();
+  const rows = await executePrepared(db, knownRows(db, day, category));
   return new Map(rows.map((r) => [r.region_code, knownOf(r)]));
 }
 
@@ -166,7 +167,7 @@ export async function regionCategoryAt(
   day: Day,
   category: string,
 ): Promise<RegionCategoryAt[]> {
-  const rows = await db
+  const query = db
     .selectFrom('regions as r')
     .leftJoin('region_channels as rc', (j) =>
       j.onRef('rc.region_code', '=', 'r.code').on('rc.category', '=', category),
@@ -183,8 +184,8 @@ export async function regionCategoryAt(
       'k.subscribers',
       'k.observed_until',
     ])
-    .orderBy('r.code')
-    .execute();
+    .orderBy('r.code');
+  const rows = await executePrepared(db, query);
   return rows.map((r) => ({
     code: r.code,
     name_ru: r.name_ru,

@@ -31,6 +31,11 @@ export const configSchema = z
      * A region page reads a few thousand channels' scattered rows; 64 MiB holds them at 250,000 channels.
      */
     sqliteCacheMB: z.coerce.number().int().min(2).max(4096).default(64),
+    /**
+     * PostgreSQL only: run the hot fixed-shape reads as named prepared statements (parsed once per
+     * connection). Off behind a pooler in transaction mode that cannot keep them (PgBouncer before 1.21).
+     */
+    pgPreparedStatements: bool.default(true),
     host: z.string().min(1).default('127.0.0.1'),
     port: port.default(8080),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -136,6 +141,7 @@ export class ConfigError extends Error {
 export const ENV_VARS = {
   OHVAT_DATABASE_URL: 'databaseUrl',
   OHVAT_SQLITE_CACHE_MB: 'sqliteCacheMB',
+  OHVAT_PG_PREPARED_STATEMENTS: 'pgPreparedStatements',
   OHVAT_HOST: 'host',
   OHVAT_PORT: 'port',
   OHVAT_LOG_LEVEL: 'logLevel',

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { executePrepared } from '../store/prepared.ts';
 import type { DB, Region, RegionPopulation } from '../store/schema.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -40,13 +41,15 @@ export function populationAt(db: Db, date: string) {
 /** Population valid at `date` (the latest figure with as_of ≤ date) for every region; null where none. */
 export async function regionsWithPopulationAt(db: Db, date: string): Promise<RegionWithPopulation[]> {
   // One statement: each region joined with its latest figure not after the date.
-  return db
-    .selectFrom('regions as r')
-    .leftJoin(populationAt(db, date).as('p'), 'p.region_code', 'r.code')
-    .selectAll('r')
-    .select(['p.population', 'p.as_of as population_as_of', 'p.source as population_source'])
-    .orderBy('r.code')
-    .execute();
+  return executePrepared(
+    db,
+    db
+      .selectFrom('regions as r')
+      .leftJoin(populationAt(db, date).as('p'), 'p.region_code', 'r.code')
+      .selectAll('r')
+      .select(['p.population', 'p.as_of as population_as_of', 'p.source as population_source'])
+      .orderBy('r.code'),
+  );
 }
 
 export async function populationHistory(db: Db, code: string): Promise<RegionPopulation[]> {

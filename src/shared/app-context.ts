@@ -16,7 +16,10 @@ export async function createAppContext(
   options: { migrate?: boolean; logger?: Logger } = {},
 ): Promise<AppContext> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const store = openStore(config.databaseUrl, { sqliteCacheMB: config.sqliteCacheMB });
+  const store = openStore(config.databaseUrl, {
+    sqliteCacheMB: config.sqliteCacheMB,
+    preparedStatements: config.pgPreparedStatements,
+  });
   if (options.migrate ?? true) {
     const applied = await migrateToLatest(store.db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { preparedStatementName } from './prepared.ts';
 import type { DB } from './schema.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -24,6 +25,11 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** SQLite page cache in MiB (default 64): see `sqliteCacheMB` in config.ts. */
   sqliteCacheMB?: number;
+  /**
+   * PostgreSQL only: run the statements marked by store/prepared.ts as named prepared statements (default
+   * true); off behind a connection pooler that cannot keep them (PgBouncer before 1.21 in transaction mode).
+   */
+  preparedStatements?: boolean;
 }
 
 export const DEFAULT_SQLITE_CACHE_MB = 64;
@@ -66,7 +72,11 @@ export function openStore(databaseUrl: string, options: OpenStoreOptions = {}): 
     pool.on('connect', (client) => {
       client.query('set jit = off').catch(() => undefined);
     });
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({
+      dialect: new PostgresDialect({
+        pool: options.preparedStatements === false ? pool : withPreparedStatements(pool),
+      }),
+    });
     return {
       db,
       dialect: 'postgres',
@@ -92,6 +102,30 @@ export function openStore(databaseUrl: string, options: OpenStoreOptions = {}): 
     if (sqlite.open) sqlite.close();
   };
   return { db, dialect: 'sqlite', location: path, sqlite, close };
+}
+
+/**
+ * The PostgreSQL pool as Kysely sees it: a statement marked by store/prepared.ts goes under its name (the
+ * connection parses it once), every other one as plain text.
+ */
+function withPreparedStatements(pool: pg.Pool): PostgresPool {
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect();
+      // Kysely passes a text with its parameters, or a cursor (streams) that goes through as it is.
+      const query = (text: string | pg.Submittable, values?: readonly unknown[]): unknown => {
+        if (typeof text !== 'string') return client.query(text);
+        const name = preparedStatementName(text);
+        const params = values ? [...values] : [];
+        return name ? client.query({ name, text, values: params }) : client.query(text, params);
+      };
+      return {
+        query: query as unknown as PostgresPoolClient['query'],
+        release: (destroy) => client.release(destroy),
+      };
+    },
+    end: () => pool.end(),
+  };
 }
 
 /**
