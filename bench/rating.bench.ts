@@ -73,6 +73,29 @@ async function median(work: () => Promise<unknown>): Promise<number> {
   }
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 }
+/** The DuckDB queries a store is timed against (run in the same minutes as the store's own, see `paired`). */
+interface DuckWork {
+  dialog: () => Promise<unknown>;
+  network: () => Promise<unknown>;
+  summary: () => Promise<unknown>;
+}
+/** Rounds of `paired`. */
+const PAIRED_ROUNDS = 3;
+/**
+ * Medians of ours and of DuckDB's `work`, alternated (DuckDB, ours, DuckDB, ours…) and each the middle of
+ * PAIRED_ROUNDS steady-state medians: on shared cores the same query's time drifts by up to 2× over minutes,
+ * so each ratio compares times taken in the same minutes.
+ */
+async function paired(ours: () => Promise<unknown>, duck: () => Promise<unknown>) {
+  const o: number[] = [];
+  const d: number[] = [];
+  for (let round = 0; round < PAIRED_ROUNDS; round++) {
+    d.push(await median(duck));
+    o.push(await median(ours));
+  }
+  const middle = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { ours: middle(o), duck: middle(d) };
+}
 const log = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
 
 /** Starts a server process on the database, sends the dashboard's requests, returns its peak RSS and times. */
@@ -204,6 +227,7 @@ async function benchStore(
     network: Awaited<ReturnType<typeof duckRows>>;
     summary: DuckSummary;
   },
+  duckWork: DuckWork,
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'ohvat-bench-rating-'));
   const schema = name === 'postgres' ? `bench_${randomBytes(4).toString('hex')}` : undefined;
@@ -225,17 +249,22 @@ async function benchStore(
     log(`${name}: loaded in ${load.ms} ms; timing`);
     const req = (methodology: string, previousDays: number) => () =>
       computeRating(store.db, { methodology, date: LAST_DAY, previousDays });
+    const dialog = await paired(req('dialog-2025', 0), duckWork.dialog);
+    const network = await paired(req('network', 0), duckWork.network);
+    const summary = await paired(async () => {
+      clearFiguresCache();
+      await regionSummary(store.db, 'RU-MOW', { date: LAST_DAY });
+    }, duckWork.summary);
     const result = {
       loadMs: load.ms,
       checksum: { n: Number(checksum.n), s: Number(checksum.s), t: Number(checksum.t) },
-      dialogMs: await median(req('dialog-2025', 0)),
+      dialogMs: dialog.ours,
       dialogWithChangeMs: await median(req('dialog-2025', 7)),
-      networkMs: await median(req('network', 0)),
+      networkMs: network.ours,
       networkWithChangeMs: await median(req('network', 7)),
-      regionSummaryMs: await median(async () => {
-        clearFiguresCache();
-        await regionSummary(store.db, 'RU-MOW', { date: LAST_DAY });
-      }),
+      regionSummaryMs: summary.ours,
+      /** DuckDB's times taken alternately with this store's (what the speed-ups compare against). */
+      duckdbMs: { dialog: dialog.duck, network: network.duck, regionSummary: summary.duck },
       overviewMs: await median(async () => {
         clearFiguresCache();
         await overview(store.db, { date: LAST_DAY });
@@ -292,20 +321,24 @@ async function main(): Promise<void> {
   const duckResult = {
     loadMs: duckLoad.ms,
     checksum: { n: Number(duckChecksum.n), s: Number(duckChecksum.s), t: Number(duckChecksum.t) },
-    dialogMs: await median(() => duck.runAndReadAll(dialogSql)),
-    networkMs: await median(() => duck.runAndReadAll(networkSql)),
-    regionSummaryMs: await median(() => duckSummary(duck, LAST_DAY, 'RU-MOW')),
+  };
+  const duckWork: DuckWork = {
+    dialog: () => duck.runAndReadAll(dialogSql),
+    network: () => duck.runAndReadAll(networkSql),
+    summary: () => duckSummary(duck, LAST_DAY, 'RU-MOW'),
   };
   const expected = {
     dialog: await duckRows(duck, dialogSql),
     network: await duckRows(duck, networkSql),
     summary: await duckSummary(duck, LAST_DAY, 'RU-MOW'),
   };
+  const sqlite = await benchStore('sqlite', codes, expected, duckWork);
+  const stores = {
+    sqlite,
+    ...(PG_URL ? { postgres: await benchStore('postgres', codes, expected, duckWork) } : {}),
+  };
   duck.closeSync();
   instance.closeSync();
-
-  const sqlite = await benchStore('sqlite', codes, expected);
-  const stores = { sqlite, ...(PG_URL ? { postgres: await benchStore('postgres', codes, expected) } : {}) };
   const result = {
     date: new Date().toISOString().slice(0, 10),
     machine: { cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version },
