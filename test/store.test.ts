@@ -8,6 +8,7 @@ import {
   upsertPopulation,
 } from '../src/register/region.repository.ts';
 import { openStore } from '../src/store/database.ts';
+import { chunkForInsert, compactCounters } from '../src/store/dialect.ts';
 import { migrationStatus } from '../src/store/migrator.ts';
 import { executePrepared } from '../src/store/prepared.ts';
 import { describeEachDialect, PG_URL } from './helpers/stores.ts';
@@ -87,6 +88,50 @@ describeEachDialect('store', (store) => {
     } finally {
       await plainStore.close();
     }
+  });
+
+  it('compacts the trigger-kept counter tables after a bulk change, keeping their counts', async () => {
+    const current = store();
+    const { db } = current;
+    const now = new Date().toISOString();
+    const regions = ['RU-MOW', 'RU-SPE', 'RU-BA', 'RU-TA'];
+    const rows = Array.from({ length: 2000 }, (_, i) => ({
+      platform: 'max',
+      nickname: `bulk${i}`,
+      title: `Канал ${i}`,
+      category: i % 2 === 0 ? 'school' : 'culture',
+      status: 'active',
+      official_confirmed: 0 as const,
+      created_at: now,
+      updated_at: now,
+      region_code: regions[i % regions.length]!,
+      search_text: `канал ${i}`,
+    }));
+    // One transaction, as an import writes: every row's trigger rewrites its region's counter row.
+    await db.transaction().execute(async (trx) => {
+      for (const chunk of chunkForInsert(trx, rows)) await trx.insertInto('channels').values(chunk).execute();
+    });
+    const counters = () =>
+      db
+        .selectFrom('region_channels')
+        .select(['region_code', 'category', 'channels'])
+        .orderBy('region_code')
+        .orderBy('category')
+        .execute();
+    const pages = async () =>
+      Number(
+        (await sql<{ n: number }>`select pg_relation_size('region_channels') / 8192 as n`.execute(db))
+          .rows[0]!.n,
+      );
+    const before = await counters();
+    expect(before.reduce((n, r) => n + Number(r.channels), 0)).toBe(2000);
+    const bloated = current.dialect === 'postgres' ? await pages() : 0;
+    expect(await compactCounters(db)).toBe(true);
+    expect(await counters()).toEqual(before);
+    if (current.dialect !== 'postgres') return;
+    // 2,000 dead versions of 8 rows before; one page after.
+    expect(bloated).toBeGreaterThan(5);
+    expect(await pages()).toBe(1);
   });
 
   it('uses the population figure valid at the date and keeps history', async () => {
