@@ -73,6 +73,21 @@ describeEachDialect('store', (store) => {
     });
   });
 
+  it('answers a prepared statement whose table changed shape since (a migration by another process)', async () => {
+    const current = store();
+    const marked = current.db.selectFrom('regions').selectAll().where('code', '=', 'RU-MOW');
+    await current.db.connection().execute(async (conn) => {
+      expect((await executePrepared(conn, marked))[0]).not.toHaveProperty('motto');
+      await sql`alter table regions add column motto text`.execute(conn);
+      const [row] = await executePrepared(conn, marked);
+      expect(row).toMatchObject({ code: 'RU-MOW', name_ru: 'Москва' });
+      expect(row).toHaveProperty('motto', null);
+    });
+    // The pool keeps working (the connection that held the stale statement was replaced).
+    const rows = await Promise.all([1, 2, 3, 4, 5].map(() => executePrepared(current.db, marked)));
+    expect(rows.map((r) => r[0]?.code)).toEqual(['RU-MOW', 'RU-MOW', 'RU-MOW', 'RU-MOW', 'RU-MOW']);
+  });
+
   it('sends marked statements as plain text when prepared statements are off (PostgreSQL)', async () => {
     if (store().dialect !== 'postgres') return;
     const plainStore = openStore(PG_URL!, { poolSize: 1, preparedStatements: false });

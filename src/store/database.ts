@@ -106,26 +106,44 @@ export function openStore(databaseUrl: string, options: OpenStoreOptions = {}): 
 
 /**
  * The PostgreSQL pool as Kysely sees it: a statement marked by store/prepared.ts goes under its name (the
- * connection parses it once), every other one as plain text.
+ * connection parses it once), every other one as plain text. When a prepared statement's tables changed shape
+ * since (a migration run by another process: PostgreSQL refuses with "cached plan must not change result
+ * type"), the statement is answered as plain text and the connection replaced when it is released.
  */
 function withPreparedStatements(pool: pg.Pool): PostgresPool {
   return {
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
+      let stale = false;
       // Kysely passes a text with its parameters, or a cursor (streams) that goes through as it is.
       const query = (text: string | pg.Submittable, values?: readonly unknown[]): unknown => {
         if (typeof text !== 'string') return client.query(text);
         const name = preparedStatementName(text);
         const params = values ? [...values] : [];
-        return name ? client.query({ name, text, values: params }) : client.query(text, params);
+        if (!name) return client.query(text, params);
+        return client.query({ name, text, values: params }).catch((error: unknown) => {
+          if (!isStalePlan(error)) throw error;
+          stale = true;
+          return client.query(text, params);
+        });
       };
       return {
         query: query as unknown as PostgresPoolClient['query'],
-        release: (destroy) => client.release(destroy),
+        release: (destroy) => client.release(destroy || stale),
       };
     },
     end: () => pool.end(),
   };
+}
+
+/** PostgreSQL's refusal to run a prepared statement whose result columns changed (feature_not_supported). */
+function isStalePlan(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    error.code === '0A000' &&
+    error.message.includes('cached plan must not change result type')
+  );
 }
 
 /**
