@@ -5,7 +5,7 @@ import type { DB } from './schema.ts';
 /**
  * Named prepared statements for the hot reads of a fixed shape (a rating's aggregates, the anomaly flags it
  * looks up). On PostgreSQL a query sent as text is parsed and planned at every run: for the 89 rows a
- * `dialog-2025` rating reads that is 0.6 ms of 1.6 (250,000 channels). A marked statement is sent under a
+ * `dialog-2025` rating reads that is 0.6 ms of 1.9 (25,000 channels). A marked statement is sent under a
  * name derived from its text, so each pooled connection parses it once and PostgreSQL plans it as it does any
  * prepared statement (custom plans first, a generic one when it costs no more). SQLite keeps every statement
  * prepared anyway (database.ts), so the mark changes nothing there.
