@@ -1,18 +1,22 @@
 import type { Kysely, Transaction } from 'kysely';
-import { type AuditEntry, auditable, recordChanges } from '../../access/audit.repository.ts';
+import { type AuditEntry, recordChanges } from '../../access/audit.repository.ts';
 import type { ChangeContext } from '../../access/principal.ts';
 import { compactCounters, nowIso } from '../../store/dialect.ts';
-import type { Channel, DB, NewChannel, NewOrganisation } from '../../store/schema.ts';
-import { searchTextOf } from '../channel.repository.ts';
-import { canonicalUrl } from '../nickname.ts';
+import type { DB, NewChannel } from '../../store/schema.ts';
 import { listRegions } from '../region.repository.ts';
 import { createdEntries, regionIssueText, regionOutside, updateEntry } from './channel-import.audit.ts';
 import {
+  COMPARED,
+  channelValues,
+  type Plan,
+  type RunState,
+  resolveOrganisations,
+  rowIssue,
+} from './channel-import.plan.ts';
+import {
   channelsByKeys,
   insertChannels,
-  insertOrganisations,
   organisationsByIds,
-  organisationsByInnOrName,
   updateChannels,
 } from './channel-import.repository.ts';
 import {
@@ -20,13 +24,7 @@ import {
   type ParsedChannelRow,
   validateChannelTable,
 } from './channel-row.validator.ts';
-import {
-  countRejectedRows,
-  type ImportIssue,
-  type ImportSummary,
-  issue,
-  sortIssues,
-} from './import.issues.ts';
+import { countRejectedRows, type ImportIssue, type ImportSummary, sortIssues } from './import.issues.ts';
 import { buildRegionLookup } from './region.lookup.ts';
 import { readTabular, type Tabular } from './tabular.reader.ts';
 
@@ -69,25 +67,6 @@ const CHUNK = 1000;
 /** Channels created or changed by an import from which the counter tables are compacted (dialect.ts). */
 const COMPACT_AFTER = 1000;
 type Db = Kysely<DB> | Transaction<DB>;
-type ChannelValues = Omit<NewChannel, 'id' | 'created_at' | 'updated_at'>;
-
-/** Columns compared to decide between "updated" and "unchanged". */
-const COMPARED = [
-  'platform',
-  'nickname',
-  'chat_id',
-  'url',
-  'title',
-  'organisation_id',
-  'category',
-  'level',
-  'region_code',
-  'municipality',
-  'page_class',
-  'status',
-  'official_confirmed',
-  'search_text',
-] as const satisfies readonly (keyof ChannelValues)[];
 
 export async function importChannelsFile(
   db: Kysely<DB>,
@@ -145,28 +124,6 @@ export async function importChannelTable(
   };
 }
 
-interface Plan {
-  row: ParsedChannelRow;
-  target: Channel | undefined;
-  category: string;
-  /** undefined: keep the stored link; null: no organisation. */
-  organisationId?: number | null;
-  organisationName?: string | null;
-}
-
-interface RunState {
-  /** Organisation identity key → id and name, across chunks. */
-  organisations: Map<string, { id: number; name: string }>;
-  /** Channel id → the file row that already targets it. */
-  claimed: Map<number, number>;
-  errors: ImportIssue[];
-  counts: { created: number; updated: number; unchanged: number };
-  /** Regions rows may touch (null: any). */
-  allowed: ReadonlySet<string> | null;
-  /** Audit entries of the changes made (written only if the import commits). */
-  audit: AuditEntry[];
-}
-
 async function applyRows(
   trx: Transaction<DB>,
   validation: ChannelValidation,
@@ -189,19 +146,6 @@ async function applyRows(
     onProgress?.(rejectedUpfront + i + chunk.length, validation.total);
   }
   return { counts: state.counts, errors: state.errors, audit: state.audit };
-}
-
-function rowIssue(
-  validation: ChannelValidation,
-  row: number,
-  field: 'nickname' | 'chat_id' | 'category' | 'organisation' | 'inn' | 'region' | null,
-  value: string | null,
-  code: string,
-  ru: string,
-  en: string,
-): ImportIssue {
-  const column = field === null ? null : (validation.header.get(field) ?? null);
-  return issue(validation.file, row, column, value, code, ru, en);
 }
 
 async function applyChunk(
@@ -316,136 +260,4 @@ async function applyChunk(
     inserts.map((i) => i.values),
   );
   state.audit.push(...createdEntries(inserts, created));
-}
-
-/** The stored row for a plan: file values where given, the stored ones (or defaults) elsewhere. */
-function channelValues(plan: Plan): ChannelValues {
-  const { row, target } = plan;
-  const pick = <T>(given: T | undefined, stored: T | undefined, fallback: T): T =>
-    given !== undefined ? given : stored !== undefined ? stored : fallback;
-  const nickname = row.nickname ?? target?.nickname ?? null;
-  const url =
-    target && target.nickname === nickname && target.url !== null
-      ? target.url
-      : nickname
-        ? canonicalUrl(row.platform, nickname)
-        : (target?.url ?? null);
-  const title = pick(row.title, target?.title, null);
-  const municipality = pick(row.municipality, target?.municipality, null);
-  const organisationId = pick(plan.organisationId, target?.organisation_id, null);
-  const organisationName = organisationId === null ? null : (plan.organisationName ?? null);
-  return {
-    platform: row.platform,
-    nickname,
-    chat_id: row.chat_id ?? target?.chat_id ?? null,
-    url,
-    title,
-    organisation_id: organisationId,
-    category: plan.category,
-    level: pick(row.level, target?.level, null),
-    region_code: pick(row.region_code, target?.region_code, null),
-    municipality,
-    page_class: pick(row.page_class, target?.page_class, null),
-    status: pick(row.status, target?.status, 'active'),
-    official_confirmed: pick(row.official_confirmed, target?.official_confirmed, 0),
-    search_text: searchTextOf(title, nickname, municipality, organisationName),
-  };
-}
-
-/**
- * Finds or creates the organisation of each plan (sets organisationId/organisationName). Matching follows
- * `findOrganisationByIdentity`: by INN when given, else by exact name within the region; a name match with a
- * different INN is another organisation. Lookups and inserts are per chunk; results are cached for the run.
- */
-async function resolveOrganisations(trx: Db, validation: ChannelValidation, plans: Plan[], state: RunState) {
-  const wanted = new Map<
-    string,
-    { plan: Plan; name: string | null; inn: string | null; region: string | null }
-  >();
-  const keyed: [Plan, string][] = [];
-  for (const plan of plans) {
-    const { organisation, inn } = plan.row;
-    if (organisation === undefined && inn === undefined) continue;
-    if (!organisation && !inn) {
-      plan.organisationId = null;
-      continue;
-    }
-    const region =
-      plan.row.region_code !== undefined ? plan.row.region_code : (plan.target?.region_code ?? null);
-    const key = inn ? `i:${inn}` : `n:${region ?? ''}|${organisation}`;
-    keyed.push([plan, key]);
-    if (!state.organisations.has(key) && !wanted.has(key)) {
-      wanted.set(key, { plan, name: organisation ?? null, inn: inn ?? null, region });
-    }
-  }
-  if (wanted.size > 0) {
-    const items = [...wanted.values()];
-    const candidates = await organisationsByInnOrName(
-      trx,
-      items.flatMap((w) => (w.inn ? [w.inn] : [])),
-      items.flatMap((w) => (w.name ? [w.name] : [])),
-    );
-    const toCreate: NewOrganisation[] = [];
-    const now = nowIso();
-    for (const [key, w] of wanted) {
-      const found =
-        (w.inn ? candidates.find((o) => o.inn === w.inn) : undefined) ??
-        candidates.find(
-          (o) => o.name === w.name && o.region_code === w.region && (w.inn === null || o.inn === null),
-        );
-      if (found) {
-        state.organisations.set(key, { id: found.id, name: found.name });
-      } else if (w.name) {
-        const { row, target } = w.plan;
-        const municipality =
-          row.municipality !== undefined ? row.municipality : (target?.municipality ?? null);
-        const level =
-          (row.level !== undefined ? row.level : target?.level) ??
-          (municipality ? 'municipal' : w.region ? 'regional' : 'federal');
-        toCreate.push({
-          name: w.name,
-          category: w.plan.category,
-          level,
-          region_code: w.region,
-          municipality,
-          inn: w.inn,
-          ogrn: row.ogrn ?? null,
-          search_text: searchTextOf(w.name, municipality, w.inn, row.ogrn ?? null),
-          created_at: now,
-          updated_at: now,
-        });
-      }
-    }
-    for (const o of await insertOrganisations(trx, toCreate)) {
-      const key = o.inn ? `i:${o.inn}` : `n:${o.region_code ?? ''}|${o.name}`;
-      state.organisations.set(key, { id: o.id, name: o.name });
-      state.audit.push({
-        action: 'organisation.create',
-        entity_type: 'organisation',
-        entity_id: o.id,
-        region_code: o.region_code,
-        after: auditable(o),
-      });
-    }
-  }
-  for (const [plan, key] of keyed) {
-    const org = state.organisations.get(key);
-    if (org) {
-      plan.organisationId = org.id;
-      plan.organisationName = org.name;
-      continue;
-    }
-    state.errors.push(
-      rowIssue(
-        validation,
-        plan.row.row,
-        'inn',
-        plan.row.inn ?? null,
-        'unknown_organisation',
-        `организация с ИНН ${plan.row.inn} не найдена, а её название не указано`,
-        `no organisation with INN ${plan.row.inn} and no organisation name given`,
-      ),
-    );
-    plans.splice(plans.indexOf(plan), 1);
-  }
 }
