@@ -35,6 +35,7 @@ export const COMPARED = [
   'search_text',
 ] as const satisfies readonly (keyof ChannelValues)[];
 
+/** What the import does with one valid row: the stored channel it matched (none: a new one) and more. */
 export interface Plan {
   row: ParsedChannelRow;
   target: Channel | undefined;
@@ -44,6 +45,7 @@ export interface Plan {
   organisationName?: string | null;
 }
 
+/** What a run carries from chunk to chunk. */
 export interface RunState {
   /** Organisation identity key → id and name, across chunks. */
   organisations: Map<string, { id: number; name: string }>;
@@ -57,6 +59,7 @@ export interface RunState {
   audit: AuditEntry[];
 }
 
+/** A problem of one file row, naming the column of `field` as the file's header spells it. */
 export function rowIssue(
   validation: ChannelValidation,
   row: number,
