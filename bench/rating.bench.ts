@@ -53,6 +53,8 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   const value = await work();
   return { ms: ms(t0), value };
 }
+/** The middle value (the upper one of an even count), sorting `xs` in place. */
+const middle = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 /**
  * Median time of `work` in a steady state, the same way for DuckDB and for ours: warm-up runs (at least one,
  * up to 200 within two seconds: V8 optimises a function only after many calls, and a running server has its
@@ -71,7 +73,7 @@ async function median(work: () => Promise<unknown>): Promise<number> {
   while (times.length < 3 || (times.length < 101 && performance.now() - start < 2000)) {
     times.push((await timed(work)).ms);
   }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+  return middle(times);
 }
 /** The DuckDB queries a store is timed against (run in the same minutes as the store's own, see `paired`). */
 interface DuckWork {
@@ -93,7 +95,6 @@ async function paired(ours: () => Promise<unknown>, duck: () => Promise<unknown>
     d.push(await median(duck));
     o.push(await median(ours));
   }
-  const middle = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   return { ours: middle(o), duck: middle(d) };
 }
 const log = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);

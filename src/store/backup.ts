@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { errorCode } from './dialect.ts';
 import { MIGRATIONS } from './migrator.ts';
 
 /**
@@ -120,8 +121,7 @@ export function databaseInUse(path: string): boolean {
     try {
       db.pragma('journal_mode = DELETE');
     } catch (error) {
-      if (error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_BUSY'))
-        return true;
+      if (errorCode(error)?.startsWith('SQLITE_BUSY')) return true;
       throw error;
     }
     db.pragma('journal_mode = WAL');

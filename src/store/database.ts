@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { errorCode } from './dialect.ts';
 import { preparedStatementName } from './prepared.ts';
 import type { DB } from './schema.ts';
 
@@ -139,9 +140,8 @@ function withPreparedStatements(pool: pg.Pool): PostgresPool {
 /** PostgreSQL's refusal to run a prepared statement whose result columns changed (feature_not_supported). */
 function isStalePlan(error: unknown): boolean {
   return (
+    errorCode(error) === '0A000' &&
     error instanceof Error &&
-    'code' in error &&
-    error.code === '0A000' &&
     error.message.includes('cached plan must not change result type')
   );
 }

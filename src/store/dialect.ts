@@ -89,7 +89,8 @@ export async function compactCounters(db: Kysely<DB>): Promise<boolean> {
 /** PostgreSQL: lock_timeout expired. */
 const LOCK_NOT_AVAILABLE = '55P03';
 
-function errorCode(error: unknown): string | undefined {
+/** The `code` of a driver error (SQLite's `SQLITE_…`, PostgreSQL's SQLSTATE), undefined when it has none. */
+export function errorCode(error: unknown): string | undefined {
   if (error === null || typeof error !== 'object' || !('code' in error)) return undefined;
   return typeof error.code === 'string' ? error.code : undefined;
 }
