@@ -6,7 +6,7 @@ import { neutraliseCsvCell } from '../src/register/import/channel-export.service
 import { validateChannelTable } from '../src/register/import/channel-row.validator.ts';
 import { formatIssue, formatReport } from '../src/register/import/import.issues.ts';
 import { buildRegionLookup } from '../src/register/import/region.lookup.ts';
-import { readTabular, unneutralise } from '../src/register/import/tabular.reader.ts';
+import { readTabular, unneutralise, wholeNumberCell } from '../src/register/import/tabular.reader.ts';
 import { normaliseNickname, platformOfLink } from '../src/register/nickname.ts';
 import { ValidationError } from '../src/shared/errors.ts';
 import { loadReferenceRegions } from '../src/store/reference-regions.ts';
@@ -148,6 +148,34 @@ describe('tabular reader', () => {
     expect(neutraliseCsvCell("it's")).toBe("it's");
     expect(unneutralise("'-100")).toBe('-100');
     expect(unneutralise("'plain")).toBe("'plain");
+  });
+
+  it('reads whole numbers as spreadsheets write them, and nothing that could be a decimal', () => {
+    for (const [text, value] of [
+      ['12500', 12_500],
+      [' 12 500 ', 12_500],
+      ['12\u00a0500', 12_500],
+      ['1\u202f250\u202f000', 1_250_000],
+      ['12,500', 12_500],
+      ['1,250,000', 1_250_000],
+      ['0', 0],
+    ] as const) {
+      expect(wholeNumberCell(text), text).toBe(value);
+    }
+    for (const text of [
+      '',
+      '12,5',
+      '12,50',
+      '1,2500',
+      '12.500',
+      '12 500,00',
+      '-5',
+      '1e3',
+      '12,500 000',
+      'много',
+    ]) {
+      expect(wholeNumberCell(text), text).toBeNaN();
+    }
   });
 });
 

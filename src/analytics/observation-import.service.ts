@@ -9,7 +9,7 @@ import {
   sortIssues,
 } from '../register/import/import.issues.ts';
 import { parseDay } from '../register/import/population-import.service.ts';
-import { readTabular, type Tabular } from '../register/import/tabular.reader.ts';
+import { readTabular, type Tabular, wholeNumberCell } from '../register/import/tabular.reader.ts';
 import { normaliseNickname, platformOfLink } from '../register/nickname.ts';
 import { ValidationError } from '../shared/errors.ts';
 import type { DB } from '../store/schema.ts';
@@ -65,12 +65,6 @@ function channelKey(value: string): { platform: string; nickname: string } | nul
   const n = normaliseNickname(value, platform);
   return n.ok ? { platform, nickname: n.nickname } : null;
 }
-
-const WHOLE = /^\d+$/;
-const wholeNumber = (value: string) => {
-  const digits = value.replace(/[\s\u00a0\u202f]/g, '');
-  return WHOLE.test(digits) ? Number(digits) : Number.NaN;
-};
 
 /** 'HH:MM' or 'HH:MM:SS' → milliseconds after midnight; undefined when malformed. */
 function parseTime(value: string): number | undefined {
@@ -198,7 +192,7 @@ export function validateObservationTable(
     }
 
     const subscribersCell = get('subscribers');
-    const subscribers = wholeNumber(subscribersCell);
+    const subscribers = wholeNumberCell(subscribersCell);
     if (!Number.isSafeInteger(subscribers)) {
       fail(
         'subscribers',
@@ -209,7 +203,7 @@ export function validateObservationTable(
       );
     }
     const viewsCell = get('views');
-    const views = viewsCell === '' ? null : wholeNumber(viewsCell);
+    const views = viewsCell === '' ? null : wholeNumberCell(viewsCell);
     if (views !== null && !Number.isSafeInteger(views)) {
       fail(
         'views',

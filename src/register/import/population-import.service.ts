@@ -11,7 +11,7 @@ import {
   sortIssues,
 } from './import.issues.ts';
 import { buildRegionLookup, type RegionLookup } from './region.lookup.ts';
-import { readTabular, type Tabular } from './tabular.reader.ts';
+import { readTabular, type Tabular, wholeNumberCell } from './tabular.reader.ts';
 
 /**
  * Population figures by region and date (`region_population`). A figure for a new date is added, one for an
@@ -145,8 +145,7 @@ export function validatePopulationTable(
       );
     }
     const popCell = get('population');
-    const digits = popCell.replace(/[\s\u00a0\u202f]/g, '');
-    const population = /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
+    const population = wholeNumberCell(popCell);
     if (!Number.isSafeInteger(population) || population <= 0) {
       fail(
         'population',

@@ -114,6 +114,20 @@ export function withoutNul(value: string): string {
 /** Dangerous first characters of a spreadsheet cell (formula injection). */
 export const FORMULA_START = /^[=+\-@\t\r]/;
 
+/**
+ * A whole number ≥ 0 as people and spreadsheets write it in a cell: `12500`, with digit groups separated by
+ * spaces (`12 500`, also no-break and narrow no-break spaces, as Russian locales show it) or by commas in groups
+ * of three (`12,500`: a formatted number saved "as shown" from a spreadsheet in an English locale; such a text is
+ * never a whole number read as a decimal, except `1,000`-like ones, which no count means). NaN otherwise.
+ */
+export function wholeNumberCell(value: string): number {
+  const trimmed = value.trim();
+  const digits = /^\d{1,3}(,\d{3})+$/.test(trimmed)
+    ? trimmed.replaceAll(',', '')
+    : trimmed.replace(/[\s\u00a0\u202f]/g, '');
+  return /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
+}
+
 /** Undoes the export's neutralisation: one leading `'` before a formula-like start is removed. */
 export function unneutralise(value: string): string {
   return /^'+[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
