@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { databaseInUse, restoreSqlite, verifyOhvatDatabase } from '../src/store/
 import { openStore } from '../src/store/database.ts';
 import { migrateToLatest } from '../src/store/migrator.ts';
 import { addChannel, lastDays } from './helpers/analytics-fixtures.ts';
+import { type CliRun, runOhvat } from './helpers/cli.ts';
 import { csvFile } from './helpers/import-files.ts';
 
 /**
@@ -22,31 +22,8 @@ import { csvFile } from './helpers/import-files.ts';
  * The audit entries of the CLI's data changes (`ohvat import observations`, `ohvat flags detect`).
  */
 
-const BIN = new URL('../bin/ohvat.js', import.meta.url).pathname;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function ohvatProcess(args: string[], database: string, stdin?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { ...process.env, OHVAT_DATABASE_URL: database, OHVAT_LOG_LEVEL: 'silent' }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-    child.stdin?.end(stdin ?? '');
-  });
-}
-
 /** The commands as main.ts registers them, on their own commander program; output and exit code captured. */
-async function ohvat(args: string[], database: string): Promise<Run> {
+async function ohvat(args: string[], database: string): Promise<CliRun> {
   const config = () => parseConfig({ OHVAT_DATABASE_URL: database });
   const program = new Command('ohvat').exitOverride();
   registerAccessCommands(program, config);
@@ -97,7 +74,7 @@ describe('access and backup commands (SQLite)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('adds users and tokens, revokes, and exports the audit log', async () => {
-    const admin = await ohvatProcess(
+    const admin = await runOhvat(
       ['user', 'add', 'Boss', '--role', 'admin', '--password-stdin'],
       url,
       'long enough password\n',

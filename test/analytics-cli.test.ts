@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,30 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/database.ts';
 import { migrateToLatest } from '../src/store/migrator.ts';
 import { addChannel } from './helpers/analytics-fixtures.ts';
+import { runOhvat } from './helpers/cli.ts';
 import { csvFile } from './helpers/import-files.ts';
 
 /** `ohvat import observations` and `ohvat rating` as a person runs them (child processes, SQLite file). */
 
-const BIN = new URL('../bin/ohvat.js', import.meta.url).pathname;
-
-function ohvat(
-  args: string[],
-  databaseFile: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      {
-        env: { ...process.env, OHVAT_DATABASE_URL: `sqlite:${databaseFile}`, OHVAT_LOG_LEVEL: 'silent' },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+/** `ohvat ARGS` on the SQLite database file. */
+const ohvat = (args: string[], databaseFile: string) => runOhvat(args, `sqlite:${databaseFile}`);
 
 describe('ohvat import observations / ohvat rating (child process)', () => {
   let dir: string;

@@ -5,6 +5,7 @@ import { upsertPopulation } from '../src/register/region.repository.ts';
 import type { DB } from '../src/store/schema.ts';
 import {
   addChannel,
+  DIALOG_XLSX_HEADER,
   lastDays,
   observe,
   page,
@@ -222,18 +223,7 @@ describeEachDialect('published ratings', (store) => {
       await book.xlsx.load(await xlsx.arrayBuffer());
       const sheet = book.getWorksheet('Рейтинг')!;
       expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-      expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual([
-        'Место',
-        'Код',
-        'Регион',
-        'Балл',
-        'Подписчики',
-        'Подписчики: место',
-        'Подписчики на 1 000 жителей',
-        'Подписчики на 1 000 жителей: место',
-        'Изменение места',
-        'Примечания',
-      ]);
+      expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(DIALOG_XLSX_HEADER);
       expect(sheet.rowCount).toBe(90);
       // Subscribers: AST 12,000 (1), KO 8,000 (2), CHU 1,000 (3); per 1,000: CHU 20, AST 12, KO 10 → AST 1st.
       const first = sheet.getRow(2);

@@ -1,35 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runOhvat } from './helpers/cli.ts';
 import { channelRow, csvFile, RU_HEADER } from './helpers/import-files.ts';
 
-const BIN = new URL('../bin/ohvat.js', import.meta.url).pathname;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function ohvat(args: string[], databaseFile: string): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      {
-        env: { ...process.env, OHVAT_DATABASE_URL: `sqlite:${databaseFile}`, OHVAT_LOG_LEVEL: 'silent' },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+/** `ohvat ARGS` on the SQLite database file. */
+const ohvat = (args: string[], databaseFile: string) => runOhvat(args, `sqlite:${databaseFile}`);
 
 function channelCount(databaseFile: string): number {
   const db = new SQLite(databaseFile, { readonly: true });

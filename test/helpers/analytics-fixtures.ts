@@ -151,3 +151,17 @@ export async function startAnalyticsServer(
   const { port } = app.server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, app, ctx, close: () => app.close() };
 }
+
+/** The header row of a dialog-2025 rating's sheet «Рейтинг» (Russian). */
+export const DIALOG_XLSX_HEADER = [
+  'Место',
+  'Код',
+  'Регион',
+  'Балл',
+  'Подписчики',
+  'Подписчики: место',
+  'Подписчики на 1 000 жителей',
+  'Подписчики на 1 000 жителей: место',
+  'Изменение места',
+  'Примечания',
+];
