@@ -69,7 +69,13 @@ describe('ohvat import observations / ohvat rating (child process)', () => {
     const lines = table.stdout.trimEnd().split('\n');
     // Title, date line, header, rule, then all 89 regions.
     expect(lines).toHaveLength(4 + 89);
+    // Dates as Russians write them; observations without a time count at the end of the Moscow day.
+    expect(lines[1]).toBe(
+      'Дата: 01.12.2025; данные по состоянию на 01.12.2025 23:59 МСК; изменение места — к 24.11.2025',
+    );
     expect(lines[2]).toMatch(/^Место\s+Регион\s+Подписчики\s+Подписчики на 1 000 жителей\s+Балл/);
+    // A column of fractions shows two decimals in every row (a whole value too: 41,00, not 41).
+    expect(lines.slice(4, 6).every((l) => /\d+,\d{2} \(\d\)/.test(l))).toBe(true);
     // Astrakhan: subscribers 2nd, per 1,000 1st (13,000 / ~0.95 M) → mean 1.5, as Moscow (1st, 2nd).
     expect(lines[4]).toMatch(/^\s*1\s+Астраханская область\s+13\s000 \(2\)/);
     expect(lines.filter((l) => /^\s*—\s/.test(l))).toHaveLength(87);

@@ -239,8 +239,9 @@ describeEachDialect('published ratings', (store) => {
       const about = book.getWorksheet('Методика')!;
       const lines = new Map<string, string>();
       about.eachRow((row) => lines.set(String(row.getCell(1).value), String(row.getCell(2).value)));
-      expect(lines.get('Дата рейтинга')).toBe(D);
-      expect(lines.get('Данные по состоянию на')).toBe('2026-03-31T17:00:00.000Z');
+      // Dates as Russians read them; the as-of in Moscow time (17:00 UTC = 20:00 MSK).
+      expect(lines.get('Дата рейтинга')).toBe('31.03.2026');
+      expect(lines.get('Данные по состоянию на')).toBe('31.03.2026 20:00 МСК');
       expect(lines.get('Параметр combination')).toBe('rank_average');
       expect(lines.get('Методика')).toContain('dialog-2025 v1.0.0');
       expect(lines.get('Описание')).toContain('подписчиков на 1 000 жителей');
@@ -256,7 +257,12 @@ describeEachDialect('published ratings', (store) => {
         'Code',
         'Region',
       ]);
-      expect(en.getWorksheet('Methodology')).toBeDefined();
+      const enAbout = new Map<string, string>();
+      en.getWorksheet('Methodology')!.eachRow((row) =>
+        enAbout.set(String(row.getCell(1).value), String(row.getCell(2).value)),
+      );
+      expect(enAbout.get('Rating date')).toBe(D);
+      expect(enAbout.get('Data as of')).toBe('2026-03-31 20:00 MSK');
 
       // Channels of a category, as CSV: UTF-8 BOM, `;`, decimal comma, formula-looking text neutralised.
       const csv = Buffer.from(

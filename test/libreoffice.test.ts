@@ -227,7 +227,9 @@ describe.skipIf(!SOFFICE)('files through LibreOffice', () => {
     const methodology = parse(only(sheets, '-Методика.csv'), { delimiter: ';', bom: true }) as string[][];
     const fields = new Map(methodology.map((r) => [r[0], r[1]]));
     expect(fields.get('Методика')).toContain('dialog-2025');
-    expect(fields.get('Дата рейтинга')).toBe(day);
-    expect(fields.get('Данные по состоянию на')).toBe(table.inputsObservedUntil);
+    expect(fields.get('Дата рейтинга')).toBe('01.12.2025');
+    // The observations were taken at 20:00 Moscow time.
+    expect(table.inputsObservedUntil).toBe('2025-12-01T17:00:00.000Z');
+    expect(fields.get('Данные по состоянию на')).toBe('01.12.2025 20:00 МСК');
   });
 });

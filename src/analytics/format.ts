@@ -5,6 +5,8 @@
  * numbers use the minus sign U+2212 in Russian and a hyphen-minus in English.
  */
 
+import { MOSCOW_OFFSET_MS } from './calendar.ts';
+
 export type Lang = 'ru' | 'en';
 
 /** No-break space, the Russian thousands separator. */
@@ -46,4 +48,18 @@ export function pluralRu(n: number, forms: readonly [string, string, string]): s
 /** English plural: "1 subscriber", "2 subscribers". */
 export function pluralEn(n: number, singular: string, plural = `${singular}s`): string {
   return Math.abs(n) === 1 ? singular : plural;
+}
+
+/** A day (YYYY-MM-DD) as people read it: `28.11.2026` in Russian, ISO `2026-11-28` in English. */
+export function formatDay(day: string, lang: Lang): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  return m && lang === 'ru' ? `${m[3]}.${m[2]}.${m[1]}` : day;
+}
+
+/** An instant (epoch ms or ISO) in Moscow time to the minute: `28.11.2026 23:00 МСК` / `2026-11-28 23:00 MSK`. */
+export function formatMoscowTime(instant: number | string, lang: Lang): string {
+  const ms = typeof instant === 'number' ? instant : Date.parse(instant);
+  if (Number.isNaN(ms)) return String(instant);
+  const iso = new Date(ms + MOSCOW_OFFSET_MS).toISOString();
+  return `${formatDay(iso.slice(0, 10), lang)} ${iso.slice(11, 16)} ${lang === 'ru' ? 'МСК' : 'MSK'}`;
 }

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { csvLine } from '../register/import/channel-export.service.ts';
 import { FORMULA_START } from '../register/import/tabular.reader.ts';
+import { formatDay, formatMoscowTime } from './format.ts';
 import type { Methodology, RatingTable } from './methodology.ts';
 import type { RatingResult } from './rating.service.ts';
 
@@ -91,16 +92,27 @@ function aboutLines(methodology: Methodology, table: Exportable, lang: RatingLan
       ru ? 'Методика' : 'Methodology',
       `${ru ? methodology.title_ru : methodology.title_en} (${methodology.id} v${methodology.version})`,
     ],
-    [ru ? 'Дата рейтинга' : 'Rating date', table.asOf],
+    [ru ? 'Дата рейтинга' : 'Rating date', formatDay(table.asOf, lang)],
     [
       ru ? 'Данные по состоянию на' : 'Data as of',
-      table.inputsObservedUntil ?? (ru ? 'нет данных' : 'no data'),
+      table.inputsObservedUntil
+        ? formatMoscowTime(table.inputsObservedUntil, lang)
+        : ru
+          ? 'нет данных'
+          : 'no data',
     ],
     [ru ? 'Что оценивается' : 'Scope', scopeText],
   ];
-  if (table.period) lines.push([ru ? 'Период' : 'Period', `${table.period.from} — ${table.period.to}`]);
+  if (table.period)
+    lines.push([
+      ru ? 'Период' : 'Period',
+      `${formatDay(table.period.from, lang)} — ${formatDay(table.period.to, lang)}`,
+    ]);
   if (table.previous)
-    lines.push([ru ? 'Изменение места — к дате' : 'Place change against', table.previous.asOf]);
+    lines.push([
+      ru ? 'Изменение места — к дате' : 'Place change against',
+      formatDay(table.previous.asOf, lang),
+    ]);
   lines.push([ru ? 'Описание' : 'Description', ru ? methodology.description_ru : methodology.description_en]);
   for (const i of methodology.indicators) {
     lines.push([

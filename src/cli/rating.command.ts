@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { type Command, Option } from 'commander';
 import { recordChange } from '../access/audit.repository.ts';
 import { cliChange } from '../access/principal.ts';
+import { formatDay, formatMoscowTime, formatNumber } from '../analytics/format.ts';
 import type { Methodology } from '../analytics/methodology.ts';
 import {
   computeRating,
@@ -19,6 +20,16 @@ import { ValidationError } from '../shared/errors.ts';
 
 const ru = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 2 });
 
+/** Decimals of an indicator's column: none when every value is whole, else two for every value. */
+function columnDigits(table: RatingResult, key: string): number {
+  return table.rows.every((r) => {
+    const v = r.indicators[key]?.value;
+    return v === null || v === undefined || Number.isInteger(v);
+  })
+    ? 0
+    : 2;
+}
+
 /** Display width of a string in a terminal (combining marks take none). */
 function width(text: string): number {
   return [...text.normalize('NFC')].length;
@@ -32,6 +43,7 @@ function pad(text: string, size: number, left: boolean): string {
 /** The table for a terminal: place, name, every indicator with its place, score, place change, notes. */
 export function formatRatingTable(table: RatingResult, methodology: Methodology, maxName = 38): string {
   const keys = methodology.indicators.map((i) => i.key);
+  const digits = new Map(keys.map((k) => [k, columnDigits(table, k)]));
   const object =
     table.scope?.kind === 'channels'
       ? 'Канал'
@@ -46,7 +58,9 @@ export function formatRatingTable(table: RatingResult, methodology: Methodology,
       name,
       ...keys.map((k) => {
         const c = r.indicators[k];
-        return c?.value === null || c === undefined ? '—' : `${ru.format(c.value)} (${c.place ?? '—'})`;
+        return c?.value === null || c === undefined
+          ? '—'
+          : `${formatNumber(c.value, 'ru', digits.get(k))} (${c.place ?? '—'})`;
       }),
       r.score === null ? '—' : ru.format(r.score),
       r.placeChange === null
@@ -183,8 +197,8 @@ export function registerRatingCommands(program: Command, config: () => Config): 
         if (options.format === 'table' && !options.out) {
           console.log(`${methodology.title_ru} (${methodology.id} v${methodology.version})`);
           console.log(
-            `Дата: ${table.asOf}; данные по состоянию на ${table.inputsObservedUntil ?? '—'}` +
-              (table.previous ? `; изменение места — к ${table.previous.asOf}` : ''),
+            `Дата: ${formatDay(table.asOf, 'ru')}; данные по состоянию на ${table.inputsObservedUntil ? formatMoscowTime(table.inputsObservedUntil, 'ru') : '—'}` +
+              (table.previous ? `; изменение места — к ${formatDay(table.previous.asOf, 'ru')}` : ''),
           );
           console.log(formatRatingTable(table, methodology));
           return;
@@ -199,7 +213,7 @@ export function registerRatingCommands(program: Command, config: () => Config): 
                 : Buffer.from(`${formatRatingTable(table, methodology)}\n`);
         if (options.out) {
           writeFileSync(options.out, body);
-          console.error(`${options.out}: ${table.rows.length} строк / rows, ${table.asOf}`);
+          console.error(`${options.out}: ${table.rows.length} строк / rows, ${formatDay(table.asOf, 'ru')}`);
         } else process.stdout.write(body);
       } finally {
         await ctx.close();

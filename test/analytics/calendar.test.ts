@@ -14,7 +14,15 @@ import {
   moscowDayStart,
   weekStart,
 } from '../../src/analytics/calendar.ts';
-import { formatNumber, formatPercent, NBSP, pluralEn, pluralRu } from '../../src/analytics/format.ts';
+import {
+  formatDay,
+  formatMoscowTime,
+  formatNumber,
+  formatPercent,
+  NBSP,
+  pluralEn,
+  pluralRu,
+} from '../../src/analytics/format.ts';
 import { ValidationError } from '../../src/shared/errors.ts';
 
 describe('calendar (Moscow days, UTC+3)', () => {
@@ -73,6 +81,16 @@ describe('calendar (Moscow days, UTC+3)', () => {
 });
 
 describe('number formatting for reasons', () => {
+  it('writes days and Moscow times as Russians read them, ISO-like in English', () => {
+    expect(formatDay('2025-12-01', 'ru')).toBe('01.12.2025');
+    expect(formatDay('2025-12-01', 'en')).toBe('2025-12-01');
+    // 20:59 UTC on 30 November is 23:59 in Moscow; 21:00 UTC is already 1 December there.
+    expect(formatMoscowTime('2025-11-30T20:59:00.000Z', 'ru')).toBe('30.11.2025 23:59 МСК');
+    expect(formatMoscowTime(Date.parse('2025-11-30T21:00:00Z'), 'ru')).toBe('01.12.2025 00:00 МСК');
+    expect(formatMoscowTime('2025-11-30T21:00:00Z', 'en')).toBe('2025-12-01 00:00 MSK');
+    expect(formatMoscowTime('not a time', 'ru')).toBe('not a time');
+  });
+
   it('groups thousands with a no-break space and uses a decimal comma in Russian', () => {
     expect(formatNumber(4520, 'ru')).toBe(`4${NBSP}520`);
     expect(formatNumber(-1234.56, 'ru', 1)).toBe(`\u22121${NBSP}234,6`);
