@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  formatAxisTick,
   formatCompact,
   formatDate,
   formatDateTime,
@@ -39,6 +40,15 @@ describe('format (Russian first)', () => {
     // Midday UTC is the same calendar day in every inhabited time zone.
     expect(formatDateTime('2026-11-28T12:00:00Z', 'ru')).toMatch(/^28\.11\.2026, \d{2}:\d{2}$/);
     expect(formatDate('2026-11-28T12:00:00Z', 'ru')).toBe('28.11.2026');
+  });
+
+  it('labels axis ticks distinctly: all significant digits of a round tick, whole numbers below 100 000', () => {
+    const ticks = [5_675_000, 5_700_000, 5_725_000, 5_750_000].map((v) => formatAxisTick(v, 'ru'));
+    expect(ticks).toEqual([`5,675${NBSP}млн`, `5,7${NBSP}млн`, `5,725${NBSP}млн`, `5,75${NBSP}млн`]);
+    expect(new Set(ticks).size).toBe(4);
+    expect(formatAxisTick(12_502, 'ru')).toBe(`12${NBSP}502`);
+    expect(formatAxisTick(0.5, 'ru')).toBe('0,5');
+    expect(formatAxisTick(1_000_000, 'en')).toBe('1m');
   });
 
   it('shortens large numbers for legends', () => {

@@ -58,6 +58,17 @@ export function formatCompact(value: number | null | undefined, lang: Lang): str
   return numberFormat(lang, { notation: 'compact', maximumFractionDigits: 1 }).format(value);
 }
 
+/**
+ * A value axis tick: every tick distinct. Ticks are round numbers (multiples of 1, 2 or 5 × 10ⁿ), so the short
+ * form keeps all their significant digits (`5,725 млн`, not `5,7 млн` for 5 700 000 and 5 725 000 alike); below
+ * 100 000 the whole number (`12 502`).
+ */
+export function formatAxisTick(value: number, lang: Lang): string {
+  if (!Number.isFinite(value)) return NO_VALUE;
+  if (Math.abs(value) < 100_000) return numberFormat(lang, { maximumFractionDigits: 2 }).format(value);
+  return numberFormat(lang, { notation: 'compact', maximumSignificantDigits: 6 }).format(value);
+}
+
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Parses `YYYY-MM-DD` or a full ISO instant; undefined when it is neither. */

@@ -1,6 +1,6 @@
 import { useCallback, useMemo } from 'react';
 import type { Series, SeriesBucket } from '../api.ts';
-import { formatCompact, formatDate, formatNumber, type Lang } from '../format.ts';
+import { formatAxisTick, formatDate, formatNumber, type Lang } from '../format.ts';
 import { useLang, useT } from '../i18n.ts';
 import { useChannelSeries } from '../queries.ts';
 import { useQueryState } from '../router.ts';
@@ -55,7 +55,7 @@ export function ChannelCharts({ id }: { id: number }) {
   const views7 = useChannelSeries(id, 'views_7d', bucket);
 
   const formatValue = useCallback((v: number) => formatNumber(v, lang), [lang]);
-  const formatAxis = useCallback((v: number) => formatCompact(v, lang), [lang]);
+  const formatAxis = useCallback((v: number) => formatAxisTick(v, lang), [lang]);
 
   const subscriberChart = useMemo(() => {
     const points = subscribers.data?.points ?? [];

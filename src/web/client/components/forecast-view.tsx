@@ -1,6 +1,6 @@
 import { useCallback, useMemo } from 'react';
 import type { Forecast } from '../api.ts';
-import { formatCompact, formatDate, formatNumber, formatPercent } from '../format.ts';
+import { formatAxisTick, formatDate, formatNumber, formatPercent } from '../format.ts';
 import { type MessageKey, useLang, useT } from '../i18n.ts';
 import { TimeChart } from './time-chart.tsx';
 
@@ -87,7 +87,7 @@ export function ForecastView({
     };
   }, [history, forecast, seriesName, lang, t]);
   const formatValue = useCallback((v: number) => formatNumber(v, lang), [lang]);
-  const formatAxis = useCallback((v: number) => formatCompact(v, lang), [lang]);
+  const formatAxis = useCallback((v: number) => formatAxisTick(v, lang), [lang]);
   const last = forecast?.points[forecast.points.length - 1];
 
   return (

@@ -5,7 +5,7 @@ import { Link } from '../components/link.tsx';
 import { PrintButton, PrintHeader } from '../components/print-header.tsx';
 import { RegionSummaryView } from '../components/region-summary.tsx';
 import { EmptyState, ErrorState, Loading } from '../components/states.tsx';
-import { formatCompact, formatDate, formatNumber } from '../format.ts';
+import { formatAxisTick, formatDate, formatNumber } from '../format.ts';
 import { federalDistrictLabel, regionTypeLabel, useLang, useT } from '../i18n.ts';
 import { regionName, useRegion, useRegionSummary } from '../queries.ts';
 import { useTitle } from './use-title.ts';
@@ -28,7 +28,7 @@ export function RegionPage({ code }: { code: string }) {
   const categories = useMemo(() => history.map((p) => formatDate(p.as_of, lang)), [history, lang]);
   const values = useMemo(() => history.map((p) => p.population), [history]);
   const formatValue = useCallback((v: number) => formatNumber(v, lang), [lang]);
-  const formatAxis = useCallback((v: number) => formatCompact(v, lang), [lang]);
+  const formatAxis = useCallback((v: number) => formatAxisTick(v, lang), [lang]);
 
   if (region.isPending) return <Loading />;
   if (region.isError) {
