@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { profileOf } from '../src/analytics/rating-inputs.repository.ts';
 import { CATEGORY_SHARES, createWorld, World } from '../src/emulator/world.ts';
 import { smoothParticipants } from '../src/emulator/world-activity.ts';
 import { regionCase } from '../src/emulator/world-places.ts';
@@ -136,6 +137,29 @@ describe('emulated world: structure', () => {
     expect(admin / n).toBeLessThan(0.63);
     expect(1 - open / n).toBeGreaterThan(0.06);
     expect(1 - open / n).toBeLessThan(0.1);
+  });
+
+  it('describes ~80% of channels, three quarters of those with a phone or an address the product recognises', () => {
+    let described = 0;
+    let contacts = 0;
+    for (let i = 0; i < world.size; i += 1) {
+      const info = world.info(i);
+      expect(info.description !== null).toBe(info.hasDescription);
+      if (info.description === null) continue;
+      described += 1;
+      expect(info.description.startsWith(`Официальный канал: ${info.title}`)).toBe(true);
+      const page = profileOf({
+        profile_title: info.title,
+        profile_description: info.description,
+        profile_icon_url: null,
+        profile_link: null,
+      });
+      if (page.phone || page.address) contacts += 1;
+    }
+    expect(described / world.size).toBeGreaterThan(0.75);
+    expect(described / world.size).toBeLessThan(0.85);
+    expect(contacts / described).toBeGreaterThan(0.72);
+    expect(contacts / described).toBeLessThan(0.8);
   });
 });
 

@@ -88,7 +88,7 @@ export function chatJson(ctx: BotApiContext, info: ChannelInfo, now: number): Re
   };
   // Optional fields come and go, as in the real API.
   if (info.params.isPublic) chat.link = info.url;
-  if (info.hasDescription) chat.description = `Официальный канал: ${info.title}`;
+  if (info.description !== null) chat.description = info.description;
   if (state.role === 'admin') chat.owner_id = info.ownerId;
   return chat;
 }

@@ -30,6 +30,8 @@ export interface ChannelInfo {
   params: ChannelParams;
   /** Optional API fields present for this channel (fields come and go in the real API). */
   hasDescription: boolean;
+  /** The channel's description (when it has one): a line about the channel, often with contacts. */
+  description: string | null;
   hasIcon: boolean;
   ownerId: number;
 }
