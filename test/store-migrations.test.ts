@@ -75,9 +75,9 @@ describeEachDialect('migration 2026-11-29T0600_daily_clustering', (store) => {
       expect(latest).toBe('PRIMARY KEY (day, category, region_code)');
     }
 
-    const down = await (await migratorFor(db)).migrateDown();
+    const down = await (await migratorFor(db)).migrateTo('2026-11-29T0200_rating_aggregates');
     expect(down.error).toBeUndefined();
-    expect(down.results?.[0]?.migrationName).toBe('2026-11-29T0600_daily_clustering');
+    expect(down.results?.map((r) => r.migrationName)).toContain('2026-11-29T0600_daily_clustering');
     expect(await snapshot()).toEqual(before);
     expect(await layout()).not.toContain('without rowid');
     expect(await layout()).not.toContain('(day, category, region_code)');
@@ -96,5 +96,42 @@ describeEachDialect('migration 2026-11-29T0600_daily_clustering', (store) => {
           Number((r as { channels: number }).channels) === 0,
       ),
     ).toBe(true);
+  });
+});
+
+describeEachDialect('migration 2026-11-29T1500_population_sources', (store) => {
+  it('gives each reference figure its own source, leaves edited ones alone, and goes back', async () => {
+    const { db } = store();
+    const combined = 'Росстат, оценка на 1 января 2025 г. (14.03.2025); ДНР — данные региона на 01.04.2024';
+    const down = await (await migratorFor(db)).migrateTo('2026-11-29T0600_daily_clustering');
+    expect(down.error).toBeUndefined();
+    // As an installation before the change: every reference figure with the combined text; one corrected by hand.
+    await db.updateTable('region_population').set({ source: combined }).execute();
+    await db
+      .updateTable('region_population')
+      .set({ source: 'Уточнено вручную' })
+      .where('region_code', '=', 'RU-TA')
+      .execute();
+    const sources = async () =>
+      new Map(
+        (await db.selectFrom('region_population').select(['region_code', 'source']).execute()).map((r) => [
+          r.region_code,
+          r.source,
+        ]),
+      );
+
+    await migrateToLatest(db);
+    const after = await sources();
+    expect(after.get('RU-MOW')).toBe('Росстат, оценка на 1 января 2025 г. (14.03.2025)');
+    expect(after.get('RU-DPR')).toBe('Данные региональных властей на 01.04.2024 (не оценка Росстата)');
+    expect(after.get('RU-TA')).toBe('Уточнено вручную');
+    expect([...after.values()].filter((s) => s === combined)).toEqual([]);
+
+    const back = await (await migratorFor(db)).migrateDown();
+    expect(back.results?.[0]?.migrationName).toBe('2026-11-29T1500_population_sources');
+    const before = await sources();
+    expect(before.get('RU-MOW')).toBe(combined);
+    expect(before.get('RU-DPR')).toBe(combined);
+    expect(before.get('RU-TA')).toBe('Уточнено вручную');
   });
 });

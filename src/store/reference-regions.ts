@@ -3,8 +3,18 @@ import { readFileSync } from 'node:fs';
 /** Where the shipped reference data lives (see reference/SOURCES.md). */
 export const REFERENCE_DIR = new URL('../../reference/', import.meta.url);
 
-export const REFERENCE_POPULATION_SOURCE =
-  'Росстат, оценка на 1 января 2025 г. (14.03.2025); ДНР — данные региона на 01.04.2024';
+/** Rosstat's estimate the reference figures come from (reference/SOURCES.md). */
+export const ROSSTAT_2025 = 'Росстат, оценка на 1 января 2025 г. (14.03.2025)';
+
+/**
+ * The source of a reference figure: Rosstat's estimate for its date, else (the DPR's figure of 2024-04-01) the
+ * regional authorities' own count, which Rosstat does not publish.
+ */
+export function referencePopulationSource(asOf: string): string {
+  if (asOf === '2025-01-01') return ROSSTAT_2025;
+  const [y, m, d] = asOf.split('-');
+  return `Данные региональных властей на ${d}.${m}.${y} (не оценка Росстата)`;
+}
 
 export interface ReferenceRegion {
   code: string;
@@ -47,7 +57,7 @@ export function loadReferenceRegions(): { regions: ReferenceRegion[]; population
         region_code: row.code!,
         as_of: row.population_date,
         population: Number(row.population),
-        source: REFERENCE_POPULATION_SOURCE,
+        source: referencePopulationSource(row.population_date),
       });
     }
   }
