@@ -102,7 +102,7 @@ describeEachDialect('regional ratings from the read model', (store) => {
       expect(sheet.getRow(1).getCell(1).value).toBe('Место');
       expect(sheet.getRow(1).getCell(3).value).toBe('Регион');
       expect(sheet.rowCount).toBe(90);
-      expect(workbook.getWorksheet('Методика')!.getRow(2).getCell(2).value).toBe(DAY);
+      expect(workbook.getWorksheet('Методика')!.getRow(2).getCell(2).value).toBe('10.03.2026');
 
       const csv = Buffer.from(
         await (
