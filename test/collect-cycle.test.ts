@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
+import { FIRST_POSTS_WINDOW_MS, postsReadSince } from '../src/collect/channel-collector.ts';
 import { runCollectionCycle } from '../src/collect/collection.service.ts';
 import { classifyCollectError, createMaxSource } from '../src/collect/max-source.ts';
 import type { Emulator } from '../src/emulator/emulator.server.ts';
@@ -103,5 +104,42 @@ describeEachDialect('collection cycle against the emulator', (store) => {
     const postChannels = await db.selectFrom('posts').select('channel_id').distinct().execute();
     const adminSet = new Set(admins.map((a) => a.channel_id));
     for (const p of postChannels) expect(adminSet.has(p.channel_id)).toBe(true);
+
+    // A channel's first read goes back FIRST_POSTS_WINDOW_MS (activity is counted over 28 days), not 8 days:
+    // every post the world published in that window (a minute inside each end) is stored.
+    const stored = await db
+      .selectFrom('posts as p')
+      .innerJoin('channels as c', 'c.id', 'p.channel_id')
+      .innerJoin('channel_state as s', 's.channel_id', 'c.id')
+      .select(['c.nickname', 'p.post_id', 's.posts_checked_at'])
+      .execute();
+    const byChannel = new Map<string, { ids: Set<string>; checkedAt: number }>();
+    for (const r of stored) {
+      const entry = byChannel.get(r.nickname!) ?? { ids: new Set(), checkedAt: Number(r.posts_checked_at) };
+      entry.ids.add(r.post_id);
+      byChannel.set(r.nickname!, entry);
+    }
+    let older = 0;
+    for (const [nickname, { ids, checkedAt }] of byChannel) {
+      const expected = emulator.world.messagesAt(
+        worldIndex(emulator, nickname),
+        checkedAt - FIRST_POSTS_WINDOW_MS + 60_000,
+        checkedAt - 60_000,
+      );
+      for (const post of expected) expect(ids.has(post.mid), `${nickname} ${post.mid}`).toBe(true);
+      older += expected.filter((post) => post.publishedAt < checkedAt - 9 * 86_400_000).length;
+    }
+    expect(older).toBeGreaterThan(0);
   });
+});
+
+it('reads posts from 29 days back the first time, 8 days on refresh, and from the last read after a gap', () => {
+  const now = Date.parse('2026-03-31T12:00:00Z');
+  const day = 86_400_000;
+  expect(postsReadSince(now, null)).toBe(now - FIRST_POSTS_WINDOW_MS);
+  expect(FIRST_POSTS_WINDOW_MS).toBe(29 * day);
+  expect(postsReadSince(now, now - day)).toBe(now - 8 * day);
+  expect(postsReadSince(now, now - 15 * day)).toBe(now - 16 * day);
+  expect(postsReadSince(now, now - 90 * day)).toBe(now - 29 * day);
+  expect(postsReadSince(now, now - day, 10 * day)).toBe(now - 10 * day);
 });

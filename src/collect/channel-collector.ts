@@ -68,7 +68,26 @@ export interface CollectOptions {
   postsWindowMs?: number;
 }
 
-const EIGHT_DAYS = 8 * 86_400_000;
+const DAY_MS = 86_400_000;
+const EIGHT_DAYS = 8 * DAY_MS;
+/**
+ * How far back a channel's first posts read goes, and the most a read after a gap goes: posting activity is
+ * counted over the 28 days up to the rating day, so a channel whose posts were read only from the last 8 days
+ * would look inactive for its first weeks.
+ */
+export const FIRST_POSTS_WINDOW_MS = 29 * DAY_MS;
+
+/**
+ * Where a posts read starts: the refresh window back from now; on the first read FIRST_POSTS_WINDOW_MS back;
+ * after a gap (the last read older than the window: the bot was away, collection stopped) from a day before
+ * the last read, at most FIRST_POSTS_WINDOW_MS back.
+ */
+export function postsReadSince(now: number, lastRead: number | null, windowMs = EIGHT_DAYS): number {
+  const regular = now - windowMs;
+  const earliest = now - Math.max(windowMs, FIRST_POSTS_WINDOW_MS);
+  if (lastRead === null) return earliest;
+  return Math.max(earliest, Math.min(regular, lastRead - DAY_MS));
+}
 
 export async function collectChannel(
   source: MaxSource,
@@ -160,7 +179,7 @@ export async function collectChannel(
           const before = result.requests;
           const posts = await source.recentPosts(
             channel.chat_id,
-            observedAt - (options.postsWindowMs ?? EIGHT_DAYS),
+            postsReadSince(observedAt, channel.posts_checked_at, options.postsWindowMs),
           );
           result.requests = before + Math.max(1, Math.ceil(posts.length / 100));
           const seenAt = options.now();
