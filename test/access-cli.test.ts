@@ -266,6 +266,9 @@ describe('audit entries of the CLI data changes (SQLite)', () => {
     });
     const detected = await ohvat(['flags', 'detect', '--date', last, '--days', '7'], url);
     expect(detected.code, detected.stderr).toBe(0);
+    // The period in Russian format first, then ISO for the English half.
+    const [y, m, d] = last.split('-');
+    expect(detected.stdout).toMatch(new RegExp(` — ${d}\\.${m}\\.${y}: каналов 2, `));
     const flags = query<{ n: number }>(db, 'select count(*) as n from anomaly_flags')[0]!.n;
     expect(flags).toBeGreaterThan(0);
     const detectEntry = entries().at(-1)!;

@@ -5,6 +5,7 @@ import { recordChange } from '../access/audit.repository.ts';
 import { IMPORT_AUDIT_FIELDS, pick } from '../access/permissions.ts';
 import { cliChange } from '../access/principal.ts';
 import { detectAnomalyFlags } from '../analytics/anomaly-flag.service.ts';
+import { formatDay } from '../analytics/format.ts';
 import { importObservationsFile } from '../analytics/observation-import.service.ts';
 import type { Config } from '../config/config.ts';
 import { formatReport, type Lang } from '../register/import/import.issues.ts';
@@ -89,7 +90,7 @@ export function registerAnalyticsCommands(program: Command, config: () => Config
           after: r,
         });
         console.log(
-          `${r.from} — ${r.asOf}: каналов ${r.channels}, найдено ${r.found}, новых пометок ${r.inserted} / channels ${r.channels}, found ${r.found}, new flags ${r.inserted}`,
+          `${formatDay(r.from, 'ru')} — ${formatDay(r.asOf, 'ru')}: каналов ${r.channels}, найдено ${r.found}, новых пометок ${r.inserted} / ${r.from} — ${r.asOf}: channels ${r.channels}, found ${r.found}, new flags ${r.inserted}`,
         );
       } finally {
         await ctx.close();
