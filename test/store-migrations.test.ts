@@ -127,8 +127,14 @@ describeEachDialect('migration 2026-11-29T1500_population_sources', (store) => {
     expect(after.get('RU-TA')).toBe('Уточнено вручную');
     expect([...after.values()].filter((s) => s === combined)).toEqual([]);
 
-    const back = await (await migratorFor(db)).migrateDown();
-    expect(back.results?.[0]?.migrationName).toBe('2026-11-29T1500_population_sources');
+    // Back past it (and the later migrations: 2026-11-29T1600_run_page_requests drops its column).
+    const back = await (await migratorFor(db)).migrateTo('2026-11-29T0600_daily_clustering');
+    expect(back.error).toBeUndefined();
+    expect(back.results?.map((r) => r.migrationName)).toContain('2026-11-29T1500_population_sources');
+    const runColumns = (await db.introspection.getTables()).find(
+      (t) => t.name === 'collection_runs',
+    )!.columns;
+    expect(runColumns.map((c) => c.name)).not.toContain('page_requests');
     const before = await sources();
     expect(before.get('RU-MOW')).toBe(combined);
     expect(before.get('RU-DPR')).toBe(combined);

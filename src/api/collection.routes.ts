@@ -15,9 +15,12 @@ export const collectionRunSchema = z.object({
   channels_total: z.number(),
   channels_ok: z.number(),
   channels_failed: z.number(),
+  /** Bot API requests (the token's rate limit applies to these). */
   requests: z.number(),
+  /** Public page reads (a separate, polite limit). */
+  page_requests: z.number(),
   rate_limited: z.number(),
-  /** Bot API and page requests per second achieved over the run. */
+  /** Bot API requests per second achieved over the run (page reads not included). */
   requests_per_second: z.number().nullable(),
   errors_by_kind: z.record(z.string(), z.number()),
   note: z.string().nullable(),
@@ -36,6 +39,7 @@ export function runView(run: CollectionRun): z.infer<typeof collectionRunSchema>
     channels_ok: run.channels_ok,
     channels_failed: run.channels_failed,
     requests: run.requests,
+    page_requests: run.page_requests,
     rate_limited: run.rate_limited,
     requests_per_second:
       duration && duration > 0 ? Math.round((run.requests / (duration / 1000)) * 100) / 100 : null,

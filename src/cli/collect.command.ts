@@ -73,7 +73,8 @@ export function registerCollectCommands(program: Command, config: () => Config):
           [
             `Запуск / run #${summary.runId}: ${summary.total} каналов / channels за / in ${seconds.toFixed(1)} с`,
             `  успешно / ok: ${summary.channels_ok}, ошибок / failed: ${summary.channels_failed}`,
-            `  запросов / requests: ${summary.requests} (${seconds > 0 ? (summary.requests / seconds).toFixed(1) : '0'}/с), повторов из-за 429 / 429 retries: ${source.stats.rateLimited}`,
+            `  запросов к API / API requests: ${summary.requests} (${seconds > 0 ? (summary.requests / seconds).toFixed(1) : '0'}/с), повторов из-за 429 / 429 retries: ${source.stats.rateLimited}`,
+            `  публичных страниц / public pages: ${summary.page_requests}`,
             ...Object.entries(summary.errors_by_kind).map(([k, n]) => `  ${k}: ${n}`),
           ].join('\n'),
         );

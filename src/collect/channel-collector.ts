@@ -51,7 +51,10 @@ export interface ClassifiedError {
 export interface ChannelResult {
   channelId: number;
   ok: boolean;
+  /** Bot API requests (the token's rate limit). */
   requests: number;
+  /** Public page reads (their own, polite limit). */
+  pageRequests: number;
   observation?: ObservationInput;
   posts: (PostInfo & { channelId: number; observedAt: number })[];
   state: ChannelStatePatch;
@@ -99,6 +102,7 @@ export async function collectChannel(
     channelId: channel.id,
     ok: false,
     requests: 0,
+    pageRequests: 0,
     posts: [],
     state: { channel_id: channel.id, last_attempt_at: started },
   };
@@ -198,7 +202,7 @@ export async function collectChannel(
   }
 
   if (channel.nickname !== null) {
-    result.requests += 1;
+    result.pageRequests += 1;
     let page: Awaited<ReturnType<MaxSource['readPublicPage']>>;
     try {
       page = await source.readPublicPage(channel.nickname);

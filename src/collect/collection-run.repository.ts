@@ -6,7 +6,10 @@ type Db = Kysely<DB> | Transaction<DB>;
 export interface RunCounters {
   channels_ok: number;
   channels_failed: number;
+  /** Bot API requests. */
   requests: number;
+  /** Public page reads. */
+  page_requests: number;
   rate_limited: number;
   errors_by_kind: Record<string, number>;
 }
@@ -43,6 +46,7 @@ export async function addToRun(db: Db, runId: number, delta: RunCounters): Promi
         channels_ok: eb('channels_ok', '+', delta.channels_ok),
         channels_failed: eb('channels_failed', '+', delta.channels_failed),
         requests: eb('requests', '+', delta.requests),
+        page_requests: eb('page_requests', '+', delta.page_requests),
         rate_limited: eb('rate_limited', '+', delta.rate_limited),
         errors_by_kind: JSON.stringify(errors),
       }))

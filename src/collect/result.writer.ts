@@ -101,12 +101,20 @@ export class ResultWriter {
 }
 
 function emptyCounters(): RunCounters {
-  return { channels_ok: 0, channels_failed: 0, requests: 0, rate_limited: 0, errors_by_kind: {} };
+  return {
+    channels_ok: 0,
+    channels_failed: 0,
+    requests: 0,
+    page_requests: 0,
+    rate_limited: 0,
+    errors_by_kind: {},
+  };
 }
 
 function addResult(c: RunCounters, r: ChannelResult): void {
   if (r.ok) c.channels_ok += 1;
   else c.channels_failed += 1;
   c.requests += r.requests;
+  c.page_requests += r.pageRequests;
   if (r.error) c.errors_by_kind[r.error.kind] = (c.errors_by_kind[r.error.kind] ?? 0) + 1;
 }

@@ -9,6 +9,7 @@ import * as access from './migrations/2026-11-28T1900_access.ts';
 import * as ratingAggregates from './migrations/2026-11-29T0200_rating_aggregates.ts';
 import * as dailyClustering from './migrations/2026-11-29T0600_daily_clustering.ts';
 import * as populationSources from './migrations/2026-11-29T1500_population_sources.ts';
+import * as runPageRequests from './migrations/2026-11-29T1600_run_page_requests.ts';
 import type { DB } from './schema.ts';
 
 /**
@@ -25,6 +26,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T0200_rating_aggregates': ratingAggregates,
   '2026-11-29T0600_daily_clustering': dailyClustering,
   '2026-11-29T1500_population_sources': populationSources,
+  '2026-11-29T1600_run_page_requests': runPageRequests,
 };
 
 class StaticProvider {

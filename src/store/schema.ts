@@ -132,7 +132,10 @@ export interface CollectionRunsTable {
   channels_total: ColumnType<number, number | undefined, number>;
   channels_ok: ColumnType<number, number | undefined, number>;
   channels_failed: ColumnType<number, number | undefined, number>;
+  /** Bot API requests. */
   requests: ColumnType<number, number | undefined, number>;
+  /** Public page reads (migration 2026-11-29T1600_run_page_requests). */
+  page_requests: ColumnType<number, number | undefined, number>;
   rate_limited: ColumnType<number, number | undefined, number>;
   /** JSON object: error kind → count. */
   errors_by_kind: ColumnType<string, string | undefined, string>;

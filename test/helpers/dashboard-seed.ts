@@ -238,6 +238,7 @@ export async function seedDashboard(
     channels_ok: channels.length - 7,
     channels_failed: 7,
     requests: channels.length * 2,
+    page_requests: Math.floor(channels.length / 10),
     rate_limited: 0,
     errors_by_kind: { timeout: 4, forbidden: 2, page_not_found: 1 },
   });
@@ -252,6 +253,7 @@ export async function seedDashboard(
     channels_ok: Math.floor(channels.length / 3),
     channels_failed: 2,
     requests: Math.floor(channels.length / 3) + 2,
+    page_requests: 0,
     rate_limited: 0,
     errors_by_kind: { timeout: 2 },
   });

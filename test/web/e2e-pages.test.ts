@@ -53,6 +53,7 @@ for (const dialect of DASHBOARD_DIALECTS) {
         channels_ok: 20,
         channels_failed: 0,
         requests: 20,
+        page_requests: 0,
         rate_limited: 0,
         errors_by_kind: {},
       });

@@ -180,6 +180,12 @@ export function CollectionPage() {
       render: (r) => formatNumber(r.requests, lang),
     },
     {
+      key: 'pages',
+      header: t('collection.col.pages'),
+      numeric: true,
+      render: (r) => formatNumber(r.page_requests, lang),
+    },
+    {
       key: 'rate',
       header: t('collection.col.rate'),
       numeric: true,
