@@ -18,9 +18,10 @@ import { readSetting, writeSetting } from './updates.service.ts';
  * audience backfilled day by day from the world's own figures, stored with source `demo_history` so it is
  * never mistaken for collected data. Every tenth channel is registered by nickname only: the collector reads
  * its public page until a `bot_added` update links its chat id. Channels whose bot is an administrator also get
- * their posts of the last POST_HISTORY_DAYS days (at most the history's days) with views as the daily post reads see them (at about 24 h and
- * 7 days of age): the live collector reads only the last 8 days, and posting activity is counted over 28, so
- * without them the demo's activity figures would look low for four weeks.
+ * their posts of the last POST_HISTORY_DAYS days (at most the history's days) with views as daily post reads see
+ * them, at about 24 h and 7 days of age: a first live read brings 29 days of posts, but with their views as they
+ * are at that moment (so no 24-hour or 7-day figures for older posts), and only once the cycle reaches the
+ * channel.
  */
 
 export const DEMO_SEEDED_KEY = 'demo.seeded';
