@@ -6,13 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/database.ts';
 import { migrateToLatest } from '../src/store/migrator.ts';
 import { addChannel } from './helpers/analytics-fixtures.ts';
-import { runOhvat } from './helpers/cli.ts';
+import { runOhvatOnSqlite } from './helpers/cli.ts';
 import { csvFile } from './helpers/import-files.ts';
 
 /** `ohvat import observations` and `ohvat rating` as a person runs them (child processes, SQLite file). */
 
-/** `ohvat ARGS` on the SQLite database file. */
-const ohvat = (args: string[], databaseFile: string) => runOhvat(args, `sqlite:${databaseFile}`);
+const ohvat = runOhvatOnSqlite;
 
 describe('ohvat import observations / ohvat rating (child process)', () => {
   let dir: string;

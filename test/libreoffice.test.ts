@@ -12,7 +12,7 @@ import { importChannelsFile } from '../src/register/import/channel-import.servic
 import { channelTemplate } from '../src/register/import/channel-template.service.ts';
 import { listRegions } from '../src/register/region.repository.ts';
 import { addChannel, DIALOG_XLSX_HEADER, observe } from './helpers/analytics-fixtures.ts';
-import { runOhvat } from './helpers/cli.ts';
+import { runOhvatOnSqlite } from './helpers/cli.ts';
 import { SOFFICE, saveWithLibreOffice } from './helpers/libreoffice.ts';
 import { channelFacts, seed, wipeRegister } from './helpers/register-seed.ts';
 import { openSqliteTestStore } from './helpers/stores.ts';
@@ -22,8 +22,7 @@ import { openSqliteTestStore } from './helpers/stores.ts';
  * spreadsheet writes it, then read back by Ohvat or checked cell by cell.
  */
 
-/** `ohvat ARGS` on the SQLite database file. */
-const ohvat = (args: string[], databaseFile: string) => runOhvat(args, `sqlite:${databaseFile}`);
+const ohvat = runOhvatOnSqlite;
 
 const only = (files: Map<string, Buffer>, suffix: string): Buffer => {
   const name = [...files.keys()].find((n) => n.endsWith(suffix));

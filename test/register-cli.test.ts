@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runOhvat } from './helpers/cli.ts';
+import { runOhvatOnSqlite } from './helpers/cli.ts';
 import { channelRow, csvFile, RU_HEADER } from './helpers/import-files.ts';
 
-/** `ohvat ARGS` on the SQLite database file. */
-const ohvat = (args: string[], databaseFile: string) => runOhvat(args, `sqlite:${databaseFile}`);
+const ohvat = runOhvatOnSqlite;
 
 function channelCount(databaseFile: string): number {
   const db = new SQLite(databaseFile, { readonly: true });

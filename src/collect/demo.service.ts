@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { World } from '../emulator/world.ts';
+import { postUrl, type World } from '../emulator/world.ts';
 import { searchTextOf } from '../register/channel.repository.ts';
 import type { Logger } from '../shared/logger.ts';
 import { chunkForInsert } from '../store/dialect.ts';
@@ -25,6 +25,8 @@ import { readSetting, writeSetting } from './updates.service.ts';
  */
 
 export const DEMO_SEEDED_KEY = 'demo.seeded';
+/** Every tenth world channel is registered by nickname only (no chat id until `bot_added`). */
+const byNicknameOnly = (index: number) => index % 10 === 9;
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 /** Days of past posts loaded (more than the 28 days activity is counted over, and the 7-day view age). */
@@ -50,7 +52,7 @@ export async function seedDemo(
     rows.push({
       platform: 'max',
       nickname: r.nickname,
-      chat_id: i % 10 === 9 ? null : r.chat_id,
+      chat_id: byNicknameOnly(i) ? null : r.chat_id,
       url: r.url,
       title: r.title,
       category: r.category,
@@ -140,7 +142,7 @@ async function seedPosts(
     const info = world.info(i);
     const id = ids.get(info.nickname);
     // Nickname-only rows have no chat id yet, so no post reads either.
-    if (id === undefined || i % 10 === 9) continue;
+    if (id === undefined || byNicknameOnly(i)) continue;
     if (info.params.botRole !== 'admin' || world.botStatusAt(i, now) !== 'active' || !world.existsAt(i, now))
       continue;
     channels.push(id);
@@ -150,7 +152,7 @@ async function seedPosts(
         post_id: post.mid,
         published_at: post.publishedAt,
         is_repost: post.isRepost,
-        url: `${info.url}/${post.mid.slice(4)}`,
+        url: postUrl(info, post),
         text_length: post.text.length,
       };
       // Read once a day: the first read past 24 h of age, and the one past 7 days.

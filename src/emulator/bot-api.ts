@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BotUpdate, Subscriptions, UpdateLog, UpdateType } from './emulator-updates.ts';
 import { hashKey } from './random.ts';
-import type { ChannelInfo, World, WorldPost } from './world.ts';
+import { type ChannelInfo, postUrl, type World, type WorldPost } from './world.ts';
 
 /**
  * The MAX Bot API subset the product uses, answered from the world. Shapes follow the public documentation
@@ -104,7 +104,7 @@ function messageJson(
     timestamp: post.publishedAt,
     body: { mid: post.mid, seq: post.seq, text: post.text, attachments: [] },
     stat: { views: ctx.world.viewsAt(post, now) },
-    url: `${info.url}/${post.mid.slice(4)}`,
+    url: postUrl(info, post),
   };
   if (post.isRepost) {
     const source = hashKey(ctx.world.seed, post.channel, post.day, post.k) % ctx.world.size;

@@ -76,6 +76,11 @@ function describe(title: string, bits: number, index: number): string {
   return lines.join('\n');
 }
 
+/** A post's link as the Bot API gives it (a message's `url`): the channel's link and the post's id. */
+export function postUrl(channel: ChannelInfo, post: WorldPost): string {
+  return `${channel.url}/${post.mid.slice(4)}`;
+}
+
 export class World {
   readonly seed: number;
   readonly size: number;

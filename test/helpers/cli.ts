@@ -28,3 +28,8 @@ export function runOhvat(args: string[], databaseUrl: string, stdin?: string): P
     child.stdin?.end(stdin ?? '');
   });
 }
+
+/** `ohvat ARGS` on a SQLite database file. */
+export function runOhvatOnSqlite(args: string[], databaseFile: string): Promise<CliRun> {
+  return runOhvat(args, `sqlite:${databaseFile}`);
+}
